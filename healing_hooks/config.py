@@ -1,0 +1,62 @@
+"""The project's configuration: `.claude-flow/healing.json`, every key with a default."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+
+CONFIG_NAME = os.path.join(".claude-flow", "healing.json")
+DEFAULT_PATTERN_FILE = ".claude-flow/memory/error-patterns.json"
+
+
+@dataclass(frozen=True)
+class LearningConfig:
+    store_new_patterns: bool = True
+    pattern_file: str = DEFAULT_PATTERN_FILE
+    min_occurrences_to_save: int = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings with the defaults a new project gets; `notices` says what was wrong with the file."""
+
+    learning: LearningConfig = field(default_factory=LearningConfig)
+    auto_apply: bool = False
+    min_confidence_to_apply: float = 0.9
+    allowed_commands: tuple[str, ...] = ()
+    block_on_severity: str | None = None
+    max_findings: int = 5
+    report_success_warnings: bool = True
+    lock_timeout_seconds: float = 10.0
+    notices: tuple[str, ...] = ()
+
+
+def load_config(project_root: str) -> Config:
+    """Read and validate the project's config; a broken file falls back to defaults, with a notice."""
+    path = os.path.join(project_root, CONFIG_NAME)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except FileNotFoundError:
+        return Config()
+    except (OSError, ValueError) as exc:
+        return Config(notices=(f"{CONFIG_NAME} is not readable JSON ({exc}); using defaults",))
+    from healing_hooks.memory.validation import schema_errors
+
+    errors = schema_errors(data, "config", path)
+    if errors:
+        return Config(notices=(f"{CONFIG_NAME} is invalid ({errors[0]}); using defaults",))
+    return _from_dict(data)
+
+
+def _from_dict(data: dict[str, object]) -> Config:
+    learning = data.get("learning") or {}
+    assert isinstance(learning, dict)
+    known = {k: v for k, v in data.items() if k in Config.__dataclass_fields__ and k != "notices"}
+    if "allowed_commands" in known:
+        known["allowed_commands"] = tuple(known["allowed_commands"])  # type: ignore[arg-type]
+    known["learning"] = LearningConfig(
+        **{k: v for k, v in learning.items() if k in LearningConfig.__dataclass_fields__}
+    )
+    return Config(**known)  # type: ignore[arg-type]

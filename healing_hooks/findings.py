@@ -1,0 +1,93 @@
+"""The values passed between stages: Location, Remedy, Finding."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["critical", "high", "medium", "low"]
+RemedyKind = Literal["edit", "command", "steps"]
+
+SEVERITY_RANK: dict[str, int] = {"critical": 3, "high": 2, "medium": 1, "low": 0}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file; `file` is project-relative when the file is inside the project."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """What to do about a finding: an edit (search/replace in one file), a command, or steps."""
+
+    kind: RemedyKind
+    summary: str
+    file: str | None = None
+    search: str | None = None
+    replace: str | None = None
+    line: int | None = None
+    command: str | None = None
+    steps: tuple[str, ...] = ()
+    confidence: float = 0.5
+    source: str = "pattern"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's JSON shape: only the fields that say something."""
+        data = asdict(self)
+        data["steps"] = list(self.steps)
+        return {k: v for k, v in data.items() if v not in (None, [], "")}
+
+
+@dataclass
+class Finding:
+    """One recognised problem in a command's output."""
+
+    category: str
+    severity: Severity
+    tool: str
+    message: str
+    pattern_id: str | None = None
+    location: Location | None = None
+    remedy: Remedy | None = None
+    confidence: float = 0.5
+    playbook: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """Stable short id: the same problem at the same place gets the same id."""
+        key = f"{self.pattern_id}|{self.category}|{self.location}|{self.message}"
+        return "hh-" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:8]
+
+    @property
+    def rank(self) -> int:
+        return SEVERITY_RANK.get(self.severity, 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The contract's Finding JSON."""
+        return {
+            "id": self.id,
+            "pattern_id": self.pattern_id,
+            "category": self.category,
+            "severity": self.severity,
+            "tool": self.tool,
+            "message": self.message,
+            "location": asdict(self.location) if self.location else None,
+            "remedy": self.remedy.to_dict() if self.remedy else None,
+            "confidence": round(self.confidence, 3),
+            "playbook": self.playbook,
+            "details": self.details,
+        }

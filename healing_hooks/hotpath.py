@@ -1,0 +1,117 @@
+"""The hook entry point and its fast pre-check.
+
+This module is what runs after every Bash command, so it imports only the standard library. It
+reads the payload, decides cheaply whether there is anything to do, and only then imports the
+pipeline (and with it the heavier modules).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+
+from healing_hooks import commandline
+from healing_hooks.errors import HookError, report_failure
+
+PENDING_FILE = os.path.join(".claude-flow", "memory", "pending.json")
+"""Exists only while a failure awaits its next run (verification, learning from edits)."""
+
+EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
+
+# What a successful command's output must show before it is worth a closer look. A command the
+# host calls successful can still hide failures (`pytest | tail` exits with tail's status) or
+# print warnings that matter.
+SIGNAL = re.compile(
+    r"Traceback \(most recent call last\)|^\s*(?:error|warning)(?:\[[A-Za-z]*\d+\])?:"
+    r"|\bFAILED\b|\b\d+ (?:failed|errors?)\b|never awaited|command not found|Permission denied"
+    r"|No such file or directory|panicked at|^\s*[\w.]*(?:Error|Exception|Warning): "
+    r"|^FAIL\b|npm ERR!|\bERROR\b|\btimed? ?out\b",
+    re.MULTILINE,
+)
+SIGNAL_WINDOW = 200_000
+"""Characters of output scanned from each end; the signal of an error sits near the end."""
+
+
+def run_hook(
+    argv: Sequence[str],
+    stdin: bytes | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Read one hook payload from stdin, answer on stdout; the exit code the host sees."""
+    env = os.environ if environ is None else environ
+    try:
+        payload = read_payload(sys.stdin.buffer.read() if stdin is None else stdin)
+        if not needs_pipeline(payload, env):
+            return 0
+        from healing_hooks.pipeline import handle_hook_event
+
+        answer = handle_hook_event(payload, env)
+    except Exception as exc:  # noqa: BLE001 - the one error boundary of the hook
+        return report_failure(exc, env)
+    if answer.output is not None:
+        sys.stdout.write(json.dumps(answer.output, ensure_ascii=False))
+        sys.stdout.write("\n")
+    return answer.exit_code
+
+
+def read_payload(raw: bytes) -> dict[str, object]:
+    """Decode the hook's JSON object, or raise a HookError that says what is wrong."""
+    if not raw.strip():
+        raise HookError("empty hook payload on stdin (expected one JSON object)")
+    try:
+        payload = json.loads(raw)
+    except ValueError as exc:  # UnicodeDecodeError is a ValueError too
+        raise HookError(f"hook payload is not JSON: {exc}") from None
+    if not isinstance(payload, dict):
+        raise HookError(f"hook payload is a JSON {type(payload).__name__}, expected an object")
+    return payload
+
+
+def project_root(payload: Mapping[str, object], env: Mapping[str, str]) -> str:
+    """`CLAUDE_PROJECT_DIR` when set, else the payload's cwd."""
+    root = env.get("CLAUDE_PROJECT_DIR") or payload.get("cwd")
+    return root if isinstance(root, str) and root else os.getcwd()
+
+
+def needs_pipeline(payload: Mapping[str, object], env: Mapping[str, str]) -> bool:
+    """Cheap decision: does this event have anything to detect, record or verify?"""
+    event = payload.get("hook_event_name")
+    tool = payload.get("tool_name")
+    if event == "PostToolUseFailure":
+        return tool == "Bash"
+    if event != "PostToolUse":
+        return False
+    if tool in EDIT_TOOLS:
+        return _pending_exists(payload, env)
+    if tool != "Bash":
+        return False
+    tool_input = payload.get("tool_input")
+    command = tool_input.get("command") if isinstance(tool_input, dict) else None
+    if not isinstance(command, str):
+        return True  # malformed: let the pipeline explain it
+    if commandline.runs_tests(command) or _pending_exists(payload, env):
+        return True
+    return _has_signal(_success_output(payload)) and not commandline.only_views_files(command)
+
+
+def _success_output(payload: Mapping[str, object]) -> str:
+    response = payload.get("tool_response")
+    if isinstance(response, dict):
+        stdout = response.get("stdout")
+        return stdout if isinstance(stdout, str) else ""
+    return response if isinstance(response, str) else ""
+
+
+def _has_signal(output: str) -> bool:
+    if len(output) > 2 * SIGNAL_WINDOW:
+        return bool(
+            SIGNAL.search(output, len(output) - SIGNAL_WINDOW) or SIGNAL.search(output, 0, SIGNAL_WINDOW)
+        )
+    return SIGNAL.search(output) is not None
+
+
+def _pending_exists(payload: Mapping[str, object], env: Mapping[str, str]) -> bool:
+    return os.path.exists(os.path.join(project_root(payload, env), PENDING_FILE))

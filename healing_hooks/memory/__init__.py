@@ -1,0 +1,1 @@
+"""The project's memory under `.claude-flow/memory/`: the only code that writes memory files."""

@@ -1,0 +1,265 @@
+"""The memory store: lock → re-read → change → write a temp file → os.replace.
+
+Every write happens under one file lock per project, so concurrent hooks never lose an update;
+JSON files are validated against the shipped schemas; a file that cannot be read or does not
+validate is moved aside (never deleted) and rebuilt, and the caller is told.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from healing_hooks.config import Config
+from healing_hooks.memory.validation import schema_errors
+
+MEMORY_DIR = os.path.join(".claude-flow", "memory")
+PATTERNS_FILE = "error-patterns.json"
+PLAYBOOKS_FILE = "recovery-playbook.json"
+ERROR_LOG = "error-log.txt"
+TEST_HISTORY = "test-history.log"
+PENDING_FILE = "pending.json"
+LOCK_FILE = ".lock"
+PENDING_MAX_AGE_SECONDS = 24 * 3600
+
+
+@dataclass
+class JsonFile:
+    """A memory JSON document as read: its data, and what was wrong with the file if anything."""
+
+    data: dict[str, Any]
+    problem: str | None = None
+    exists: bool = True
+
+
+@dataclass
+class Update:
+    """The changes one event makes to the memory."""
+
+    pattern_ids: list[str] = field(default_factory=list)
+    pattern_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
+    log_lines: list[dict[str, Any]] = field(default_factory=list)
+    test_lines: list[dict[str, Any]] = field(default_factory=list)
+    pending_changes: Callable[[dict[str, Any]], None] | None = None
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+class MemoryStore:
+    """The memory files of one project."""
+
+    def __init__(self, project_root: str, config: Config | None = None) -> None:
+        self.root = project_root
+        self.config = config or Config()
+        self.dir = os.path.join(project_root, MEMORY_DIR)
+
+    def path(self, name: str) -> str:
+        if name == PATTERNS_FILE:
+            return os.path.join(self.root, self.config.learning.pattern_file)
+        return os.path.join(self.dir, name)
+
+    # -- reading (no lock: readers see either the old or the new file, never half of one) --
+
+    def read_patterns(self) -> JsonFile:
+        return self._read(PATTERNS_FILE, "error-patterns", _default_patterns)
+
+    def read_playbooks(self) -> JsonFile:
+        return self._read(PLAYBOOKS_FILE, "recovery-playbook", _default_playbooks)
+
+    def read_lines(self, name: str) -> list[dict[str, Any]]:
+        """The JSON-lines file `name`; unreadable lines are skipped."""
+        try:
+            with open(self.path(name), encoding="utf-8", errors="replace") as handle:
+                lines = handle.readlines()
+        except OSError:
+            return []
+        records = []
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+        return records
+
+    def read_pending(self) -> dict[str, Any]:
+        try:
+            with open(self.path(PENDING_FILE), encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _read(self, name: str, schema: str, default: Callable[[], dict[str, Any]]) -> JsonFile:
+        path = self.path(name)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except FileNotFoundError:
+            return JsonFile(default(), exists=False)
+        except (OSError, ValueError) as exc:
+            return JsonFile(default(), problem=f"{name} is not readable JSON ({exc})")
+        errors = schema_errors(data, schema, path)
+        if errors:
+            return JsonFile(default(), problem=f"{name} does not match its schema ({errors[0]})")
+        return JsonFile(data)
+
+    # -- writing --
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the project's memory lock (raises filelock.Timeout when it cannot be had)."""
+        from filelock import FileLock
+
+        os.makedirs(self.dir, exist_ok=True)
+        with FileLock(self.path(LOCK_FILE), timeout=self.config.lock_timeout_seconds):
+            yield
+
+    def apply(self, update: Update) -> list[str]:
+        """Write one event's changes; returns notices about anything moved aside or not saved."""
+        try:
+            with self.locked():
+                return self._apply_locked(update)
+        except OSError as exc:
+            return [f"memory not saved: {exc.strerror or exc} ({self.dir})"]
+        except Exception as exc:
+            if type(exc).__name__ == "Timeout":
+                return self._append_without_lock(update)
+            raise
+
+    def _apply_locked(self, update: Update) -> list[str]:
+        notices = self.ensure_files()
+        if update.pattern_ids:
+            self._count_patterns(update)
+        self._append(ERROR_LOG, update.log_lines)
+        self._append(TEST_HISTORY, update.test_lines)
+        if update.pending_changes is not None:
+            self._change_pending(update.pending_changes)
+        return notices
+
+    def ensure_files(self) -> list[str]:
+        """Create the JSON files from the defaults, quarantining broken ones. Call under the lock."""
+        notices = []
+        for name, reader in ((PATTERNS_FILE, self.read_patterns), (PLAYBOOKS_FILE, self.read_playbooks)):
+            current = reader()
+            if current.problem:
+                moved = self.quarantine(name)
+                notices.append(f"{current.problem}; moved it to {moved} and rebuilt it")
+            if current.problem or not current.exists:
+                self.write_json(name, current.data)
+        return notices
+
+    def quarantine(self, name: str) -> str:
+        """Move a broken file aside to a timestamped copy; returns the copy's name."""
+        path = self.path(name)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        target = f"{path}.corrupt-{stamp}"
+        counter = 1
+        while os.path.exists(target):
+            counter += 1
+            target = f"{path}.corrupt-{stamp}-{counter}"
+        os.replace(path, target)
+        return os.path.basename(target)
+
+    def write_json(self, name: str, data: dict[str, Any]) -> None:
+        """Atomic replace: a temp file in the same directory, then os.replace."""
+        path = self.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=os.path.dirname(path))
+        try:
+            os.chmod(temp, _mode_of(path))
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(data, out, indent=2, ensure_ascii=False)
+                out.write("\n")
+            os.replace(temp, path)
+        except BaseException:
+            _remove_quietly(temp)
+            raise
+
+    def _count_patterns(self, update: Update) -> None:
+        document = self.read_patterns().data
+        entries = document.setdefault("patterns", [])
+        by_id = {e.get("id"): e for e in entries if isinstance(e, dict)}
+        now = utc_now()
+        for pattern_id in dict.fromkeys(update.pattern_ids):
+            entry = by_id.get(pattern_id)
+            if entry is None:
+                entry = dict(update.pattern_defaults.get(pattern_id, {"id": pattern_id}))
+                entry.setdefault("occurrences", 0)
+                entries.append(entry)
+                by_id[pattern_id] = entry
+            entry["occurrences"] = int(entry.get("occurrences") or 0) + 1
+            entry["last_seen"] = now
+        self.write_json(PATTERNS_FILE, document)
+
+    def _append(self, name: str, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        with open(self.path(name), "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    def _change_pending(self, change: Callable[[dict[str, Any]], None]) -> None:
+        pending = self.read_pending()
+        commands = pending.setdefault("commands", {})
+        change(commands)
+        horizon = time.time() - PENDING_MAX_AGE_SECONDS
+        pending["commands"] = {k: v for k, v in commands.items() if v.get("at", 0) >= horizon}
+        if pending["commands"]:
+            self.write_json(PENDING_FILE, pending)
+        else:
+            _remove_quietly(self.path(PENDING_FILE))
+
+    def _append_without_lock(self, update: Update) -> list[str]:
+        """The lock could not be had: the log lines still go out (appends are atomic)."""
+        try:
+            os.makedirs(self.dir, exist_ok=True)
+            self._append(ERROR_LOG, update.log_lines)
+            self._append(TEST_HISTORY, update.test_lines)
+        except OSError as exc:
+            return [f"memory not saved: lock busy and {exc.strerror or exc}"]
+        return [
+            f"memory lock busy for {self.config.lock_timeout_seconds:g}s: logged the event, "
+            "pattern counts not updated"
+        ]
+
+
+def _default_patterns() -> dict[str, Any]:
+    from healing_hooks.detect.patterns import seed_entries
+
+    return {"patterns": seed_entries()}
+
+
+def _default_playbooks() -> dict[str, Any]:
+    from importlib import resources
+
+    text = resources.files("healing_hooks.data").joinpath("playbooks.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    data.pop("$comment", None)
+    return data
+
+
+def _mode_of(path: str) -> int:
+    """Keep an existing file's permissions; a new file gets the usual rw-r--r-- less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

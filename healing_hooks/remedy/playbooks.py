@@ -1,0 +1,75 @@
+"""Recovery playbooks: guided steps matched to a finding by name or by trigger regex."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from healing_hooks.findings import Finding, Remedy
+
+TRIGGER_WINDOW = 50_000
+"""Characters of output (from the end) a trigger regex is run over."""
+
+
+@dataclass(frozen=True)
+class Playbook:
+    name: str
+    trigger: re.Pattern[str] | None
+    severity: str
+    steps: tuple[dict[str, str], ...]
+    success_indicators: tuple[str, ...]
+
+
+def load_playbooks(data: Mapping[str, Any]) -> tuple[dict[str, Playbook], list[str]]:
+    """Playbooks from a recovery-playbook.json document, and notices for the unusable ones."""
+    playbooks: dict[str, Playbook] = {}
+    skipped: list[str] = []
+    for name, entry in (data.get("playbooks") or {}).items():
+        try:
+            trigger = re.compile(entry["trigger"], re.MULTILINE) if entry.get("trigger") else None
+        except re.error as exc:
+            skipped.append(f"playbook {name!r} skipped: bad trigger ({exc})")
+            continue
+        playbooks[name] = Playbook(
+            name=name,
+            trigger=trigger,
+            severity=str(entry.get("severity", "medium")),
+            steps=tuple(s for s in entry.get("steps", []) if isinstance(s, dict)),
+            success_indicators=tuple(entry.get("success_indicators", [])),
+        )
+    return playbooks, skipped
+
+
+def match_playbook(finding: Finding, output: str, playbooks: Mapping[str, Playbook]) -> Playbook | None:
+    """The finding's named playbook, else the first whose trigger matches the output."""
+    if finding.playbook and finding.playbook in playbooks:
+        return playbooks[finding.playbook]
+    tail = output[-TRIGGER_WINDOW:]
+    for playbook in playbooks.values():
+        if playbook.trigger is not None and playbook.trigger.search(tail):
+            return playbook
+    return None
+
+
+def steps_remedy(playbook: Playbook, finding: Finding) -> Remedy:
+    """The playbook's steps, with `{name}`-style placeholders filled from the finding."""
+    values = {k: str(v) for k, v in finding.details.items() if isinstance(v, str | int)}
+    steps = tuple(_render_step(step, values) for step in playbook.steps)
+    return Remedy(
+        kind="steps",
+        summary=f"follow playbook {playbook.name}",
+        steps=steps,
+        confidence=0.4,
+        source=f"playbook:{playbook.name}",
+    )
+
+
+def _render_step(step: Mapping[str, str], values: Mapping[str, str]) -> str:
+    text = step.get("description") or step.get("action", "")
+    command = step.get("command")
+    if command:
+        filled = re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), command)
+        text = f"{text}: `{filled}`" if text else f"`{filled}`"
+    return text
