@@ -251,7 +251,7 @@ def _with_subcommand(name: str, rest: list[str]) -> str:
         if len(rest) >= 2 and rest[0] == "-m":
             return f"python -m {rest[1]}"
         return "python"
-    args = [w for w in rest if not w.startswith("-")]
+    args = _positional(rest, _OPTIONS_WITH_VALUE.get(name, frozenset()))
     if name in {"git", "cargo", "go", "npm", "yarn", "pnpm", "bun", "make", "deno"} and args:
         if name in {"npm", "pnpm", "yarn"} and args[0] == "run" and len(args) > 1:
             return f"{name} run {args[1]}"
@@ -259,6 +259,29 @@ def _with_subcommand(name: str, rest: list[str]) -> str:
             return f"git stash {args[1]}"
         return f"{name} {args[0]}"
     return name
+
+
+_OPTIONS_WITH_VALUE = {
+    "git": frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace"}),
+    "cargo": frozenset({"-Z", "--config", "--color"}),
+    "make": frozenset({"-C", "-f", "-j", "--directory", "--file"}),
+    "npm": frozenset({"--prefix", "-w", "--workspace"}),
+    "go": frozenset({"-C"}),
+}
+
+
+def _positional(words: list[str], valued: frozenset[str]) -> list[str]:
+    """The words that are not options (nor the values of options that take one)."""
+    positional: list[str] = []
+    skip = False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in valued:
+            skip = True
+        elif not word.startswith("-"):
+            positional.append(word)
+    return positional
 
 
 def _unquote(word: str) -> str:

@@ -53,7 +53,16 @@ class Remedy:
 
 @dataclass
 class Finding:
-    """One recognised problem in a command's output."""
+    """One recognised problem in a command's output.
+
+    `details` carries the facts a fixer needs, under these names when they apply:
+    `evidence` (the output line), `offset` (its position in the cleaned output), `exception`
+    (Python exception type), `name`, `module`, `callee`, `argument`, `attribute`, `did_you_mean`,
+    `frames` ([{file, line, function, code}], innermost last), `test_id`, `code` (rustc E-code or
+    linter rule), `crate`, `help` ([str]), `notes` ([str]), `suggestions` ([{message, file, line,
+    column, code}]: the corrected source lines a compiler printed), `command` (a command the tool
+    itself suggested, e.g. cargo's `cargo fix --lib -p x`), `counts` (test summary).
+    """
 
     category: str
     severity: Severity

@@ -131,7 +131,11 @@ def compile_entry(entry: dict[str, Any]) -> Pattern | str:
 
 
 def pattern_findings(library: PatternLibrary, text: str) -> list[Finding]:
-    """One finding per pattern match, with the match's groups as details."""
+    """One finding per pattern match, with the match's groups as details.
+
+    The project's own patterns (user, learned) are a little more confident than built-ins, so
+    where both match the same line the project's refinement wins the merge.
+    """
     findings = []
     for pattern, match in library.matches(text):
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
@@ -142,7 +146,7 @@ def pattern_findings(library: PatternLibrary, text: str) -> list[Finding]:
                 tool=pattern.tool,
                 message=pattern.message_for(match),
                 pattern_id=pattern.id,
-                confidence=0.7,
+                confidence=0.7 if pattern.source == "builtin" else 0.75,
                 playbook=pattern.playbook,
                 details={**groups, "evidence": match.group(0).strip()[:500], "offset": match.start()},
             )

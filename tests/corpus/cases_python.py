@@ -349,28 +349,29 @@ ASYNC = [
         name="python-asyncio-bound-to-different-loop",
         tool="python",
         files={
-            "queue_app.py": source("""
+            "ready.py": source("""
                 import asyncio
 
-                QUEUE: asyncio.Queue[int] = asyncio.Queue()
+                READY = asyncio.Event()
 
 
-                async def produce() -> None:
-                    await QUEUE.put(1)
-                    await QUEUE.put(2)
+                async def warm_up() -> None:
+                    try:
+                        await asyncio.wait_for(READY.wait(), timeout=0.01)
+                    except TimeoutError:
+                        print("not ready yet")
 
 
-                async def consume() -> None:
-                    await QUEUE.get()
-                    await QUEUE.join()
+                async def serve() -> None:
+                    await READY.wait()
 
 
-                asyncio.run(produce())
-                asyncio.run(consume())
+                asyncio.run(warm_up())
+                asyncio.run(serve())
             """),
         },
-        command="python queue_app.py",
-        expect=Expect("async", "queue_app.py", 13, ("RuntimeError", "different event loop")),
+        command="python ready.py",
+        expect=Expect("async", "ready.py", 14, ("RuntimeError", "different event loop")),
     ),
     Case(
         name="python-asyncio-wait-for-timeout",
@@ -1090,7 +1091,7 @@ OS_AND_NETWORK = [
         },
         command="python ping.py",
         expect=Expect(
-            "network", "ping.py", 12, ("ConnectionRefusedError", "Connection refused")
+            "network", "ping.py", 9, ("ConnectionRefusedError", "Connection refused")
         ),
     ),
     Case(
@@ -1113,7 +1114,7 @@ OS_AND_NETWORK = [
         },
         command="python health.py",
         expect=Expect(
-            "network", "health.py", 13, ("URLError", "Connection refused", "ConnectionRefusedError")
+            "network", "health.py", 10, ("URLError", "Connection refused", "ConnectionRefusedError")
         ),
     ),
     Case(
