@@ -11,13 +11,14 @@ from collections.abc import Callable
 from healing_hooks import commandline
 from healing_hooks.detect.patterns import PatternLibrary, build_library, pattern_findings
 from healing_hooks.detect.python import innermost_project_location
+from healing_hooks.detect.rust import parse_rust
 from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation
 
 Parser = Callable[[Observation, str], list[Finding]]
 
-PARSERS: list[Parser] = []
+PARSERS: list[Parser] = [parse_rust]
 """Tool parsers, each `(observation, cleaned output) -> findings`."""
 
 

@@ -1,0 +1,382 @@
+"""cargo and rustc output: compile errors and warnings with rustc's suggestions, cargo's own errors.
+
+Every `error[E....]:` / `error:` / `warning:` diagnostic becomes a finding with its code, primary
+span, help and note lines and the code rustc proposes (see `snippets`). Cargo's summaries
+(`could not compile ...`, `generated N warnings (run `cargo fix ...`)`) are not findings of their
+own: they lend their text and the `cargo fix` command to the diagnostics they sum up. Test
+failures and panics are read by `cargo_test`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from healing_hooks.detect import cargo_test
+from healing_hooks.detect.snippets import Block, block_lines, parse_block
+from healing_hooks.detect.text import relative_to_root
+from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.observation import Observation
+
+HEADER = re.compile(r"^(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$", re.M)
+SHORT = re.compile(
+    r"^(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*):(?P<line>\d+):(?P<col>\d+): "
+    r"(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$",
+    re.M,
+)
+RUST_MARKERS = re.compile(
+    r"^error\[E\d{4}\]|^ {2,12}(?:Compiling|Checking) \S+ v\d|^error: could not compile `"
+    r"|^warning: `[^`]+` \([^)]*\) generated \d+ warnings?|^test result: (?:ok|FAILED)\. "
+    r"|^thread '[^']*'(?: \(\d+\))? panicked at |^---- .+ stdout ----$",
+    re.M,
+)
+RUST_PROGRAMS = frozenset({"cargo", "rustc", "cross", "rustup", "clippy-driver", "rustfmt", "cargo-clippy"})
+PROGRAM_OUTPUT = re.compile(r"^ {2,12}Running `", re.M)
+SUMMARY = re.compile(
+    r"^(?:could not compile `|aborting due to |test failed, to rerun pass |doctest failed, to rerun"
+    r"|\d+ targets? failed:|build failed, waiting for other jobs|`[^`]+` \([^)]*\) generated \d+ warnings?"
+    r"|\d+ warnings? emitted|for more information about|some errors have detailed)",
+    re.I,
+)
+FIX_SUMMARY = re.compile(
+    r"^warning: `(?P<package>[^`]+)` \((?P<target>[^)]*)\) generated \d+ warnings?"
+    r"(?: \(.*?run `(?P<command>[^`]+)` to apply)?",
+    re.M,
+)
+EXPLAINED = re.compile(r"^Some errors have detailed explanations: (?P<codes>[E\d, ]+)\.", re.M)
+COMPILE_SUMMARY = re.compile(r"^error: (?P<text>could not compile `[^`]+`.*|aborting due to .*)$", re.M)
+UNLINKED = re.compile(
+    r"(?:unresolved module or unlinked crate|undeclared crate or module|undeclared type or module"
+    r"|can't find crate for) `(?P<crate>[A-Za-z_][\w-]*)`",
+    re.I,
+)
+CLIPPY_URL = re.compile(r"rust-clippy/[^#\s]*#(?P<lint>\w+)")
+LINT_NOTE = re.compile(r"`#\[(?P<level>warn|deny|forbid)\((?P<lint>[\w:]+)\)\]`")
+FMT_DIFF = re.compile(r"^Diff in (?P<file>.+?)(?::(?P<line>\d+):| at line (?P<line2>\d+):)\s*$", re.M)
+DID_YOU_MEAN = re.compile(r"(?:perhaps you meant|[Dd]id you mean):? `?(?P<name>[\w-]+)`?")
+STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test", "crate", "self", "super"})
+MAX_DIAGNOSTICS = 200
+MAX_RELATED = 10
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The data of rustc-codes.json, compiled."""
+
+    codes: dict[str, dict[str, str]]
+    lints: tuple[tuple[re.Pattern[str], str], ...]
+    syntax: re.Pattern[str]
+    cargo: tuple[tuple[re.Pattern[str], str, str], ...]
+
+
+@cache
+def rules() -> Rules:
+    """rustc-codes.json, loaded and compiled once."""
+    path = resources.files("healing_hooks.data").joinpath("rustc-codes.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Rules(
+        codes=data["codes"],
+        lints=tuple((re.compile(regex), lint) for regex, lint in data["lints"]),
+        syntax=re.compile("|".join(f"(?:{regex})" for regex in data["syntax"])),
+        cargo=tuple((re.compile(c["regex"]), c["category"], c["hint"]) for c in data["cargo"]),
+    )
+
+
+def runs_rust(command: str) -> bool:
+    """The command line runs cargo, rustc or a tool of theirs."""
+    words = command.replace("&&", " ").replace(";", " ").replace("|", " ").split()
+    return any(word.rsplit("/", 1)[-1] in RUST_PROGRAMS for word in words)
+
+
+def parse_rust(obs: Observation, text: str) -> list[Finding]:
+    """Findings of cargo/rustc output: diagnostics, cargo errors, test failures and panics."""
+    if not _rust_context(obs.command, text):
+        return []
+    tool = "cargo" if "cargo" in obs.command or "Compiling " in text else "rustc"
+    findings = diagnostics(text, obs.project_root, tool)
+    findings.extend(_rustfmt_diffs(text, obs.project_root))
+    claimed = [span for f in findings for span in f.details.get("spans", [])]
+    findings.extend(cargo_test.cargo_test_findings(text, obs.project_root, claimed))
+    return findings
+
+
+def _rust_context(command: str, text: str) -> bool:
+    if "error" not in text and "warning" not in text and "panicked" not in text and "Diff in" not in text:
+        return False
+    return runs_rust(command) or RUST_MARKERS.search(text) is not None
+
+
+def diagnostics(text: str, root: str, tool: str = "cargo") -> list[Finding]:
+    """One finding per compiler or cargo diagnostic, in output order, summaries folded in."""
+    program_output = PROGRAM_OUTPUT.search(text)
+    limit = program_output.start() if program_output else len(text)
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    for match in _headers(text, limit):
+        finding = _diagnostic(match, text, root, tool)
+        if finding is None:
+            continue
+        key = (str(finding.location), finding.details["evidence"])
+        if key not in seen:
+            seen.add(key)
+            findings.append(finding)
+    _fold_summaries(findings, text)
+    return findings
+
+
+def _headers(text: str, limit: int) -> list[re.Match[str]]:
+    """Diagnostic headers in output order: the first MAX_DIAGNOSTICS errors and as many warnings."""
+    found = [m for m in HEADER.finditer(text, 0, limit) if not SUMMARY.match(m["message"])]
+    if ": error" in text or ": warning" in text:
+        found.extend(SHORT.finditer(text, 0, limit))
+    errors = [m for m in found if m["level"] == "error"]
+    warnings = [m for m in found if m["level"] == "warning"]
+    kept = errors[:MAX_DIAGNOSTICS] + warnings[:MAX_DIAGNOSTICS]
+    return sorted(kept, key=lambda m: m.start())
+
+
+def _diagnostic(match: re.Match[str], text: str, root: str, tool: str) -> Finding | None:
+    level, code, message = match["level"], match["code"], match["message"].strip()
+    if "file" in match.groupdict():
+        block, end = Block(), match.end()
+        location: Location | None = Location(
+            relative_to_root(match["file"], root), int(match["line"]), int(match["col"])
+        )
+    else:
+        lines, end = block_lines(text, match.end() + 1, stop_at_column_zero=code is not None)
+        block = parse_block(lines)
+        location = _location(block, root)
+        if location is None and code is None:
+            location, message = _build_script_panic(lines, root, message)
+    details: dict[str, Any] = {
+        "evidence": match.group(0).strip()[:500],
+        "offset": match.start(),
+        "spans": [[match.start(), end]],
+    }
+    if code:
+        details["code"] = code
+    category, severity, extra = _classify(level, code, message, block, location)
+    details.update(extra)
+    _add_block(details, block)
+    lint = details.get("code") if level == "warning" or category == "lint" else None
+    return Finding(
+        category=category,
+        severity=severity,
+        tool="clippy" if isinstance(lint, str) and lint.startswith("clippy::") else tool,
+        message=_message(code, message, block.label),
+        location=location,
+        confidence=0.9 if code or location else 0.75,
+        details=details,
+    )
+
+
+def _location(block: Block, root: str) -> Location | None:
+    if block.span is None:
+        return None
+    return Location(relative_to_root(block.span.file, root), block.span.line, block.span.column)
+
+
+def _build_script_panic(lines: list[str], root: str, message: str) -> tuple[Location | None, str]:
+    """Where and why a build script panicked, from the `Caused by:` lines of cargo's error."""
+    if not any("panicked at" in line for line in lines):
+        return None, message
+    found = cargo_test.panics("\n".join(line.strip() for line in lines))
+    if not found:
+        return None, message
+    panic = found[0]
+    reason = panic.message.splitlines()[0] if panic.message else "panicked"
+    return Location(relative_to_root(panic.file, root), panic.line, panic.column), f"{message}: {reason}"
+
+
+def _message(code: str | None, message: str, label: str) -> str:
+    head = f"{code} {message}" if code else message
+    if label and label not in message and len(label) < 200:
+        return f"{head} — {label}"
+    return head
+
+
+def _add_block(details: dict[str, Any], block: Block) -> None:
+    if block.label:
+        details["label"] = block.label
+    if block.helps:
+        details["help"] = block.helps
+    notes = [*block.notes, "\n".join(block.text)] if block.text else block.notes
+    if notes:
+        details["notes"] = notes
+    if block.suggestions:
+        details["suggestions"] = [s.to_dict() for s in block.suggestions]
+
+
+def _classify(
+    level: str, code: str | None, message: str, block: Block, location: Location | None
+) -> tuple[str, Severity, dict[str, Any]]:
+    """Category, severity and extra details of one diagnostic."""
+    extra: dict[str, Any] = {}
+    info = rules().codes.get(code or "")
+    if info:
+        extra["title"], extra["kind"] = info["title"], info["kind"]
+    lint = _lint_name(message, block)
+    if lint:
+        extra["code"] = lint
+    if level == "warning":
+        return "lint", "low", extra
+    crate = _missing_crate(code, message, block)
+    if crate:
+        extra.update(crate=crate, command=f"cargo add {crate}")
+        return "dependency", "high", extra
+    if lint and not code:
+        return "lint", "high", extra  # a lint at deny level fails the build
+    if not code:
+        category, severity, extra = _uncoded(message, location, extra)
+        _cargo_extra(message, block, extra)
+        return category, severity, extra
+    return "rust", "high", extra
+
+
+def _uncoded(
+    message: str, location: Location | None, extra: dict[str, Any]
+) -> tuple[str, Severity, dict[str, Any]]:
+    """An error without a code: a parse error, a manifest error, or one of cargo's own."""
+    if location is not None and location.file.endswith(("Cargo.toml", "Cargo.lock", "config.toml")):
+        return "syntax", "high", extra
+    if location is not None and rules().syntax.search(message):
+        return "syntax", "high", extra
+    for regex, category, hint in rules().cargo:
+        found = regex.search(message)
+        if found:
+            extra["hint"] = hint
+            groups = {k: v for k, v in found.groupdict().items() if v}
+            if "crate" in groups and category == "dependency":
+                extra["crate"] = groups["crate"]
+            return category, "high", extra
+    return "rust", "high", extra
+
+
+def _cargo_extra(message: str, block: Block, extra: dict[str, Any]) -> None:
+    """What cargo's own error text adds: a close name it proposes, the offline fetch."""
+    text = "\n".join(block.text + block.helps)
+    close = DID_YOU_MEAN.search(text)
+    if close:
+        extra["did_you_mean"] = close["name"]
+    if extra.get("crate") and "--offline" in text and message.startswith("no matching package"):
+        extra["command"] = "cargo fetch"
+
+
+def _lint_name(message: str, block: Block) -> str | None:
+    """The lint behind a warning: from its note, the clippy link, or the message."""
+    for text in (*block.notes, *block.helps):
+        url = CLIPPY_URL.search(text)
+        if url:
+            return f"clippy::{url['lint']}"
+        note = LINT_NOTE.search(text)
+        if note:
+            return note["lint"]
+    return next((lint for regex, lint in rules().lints if regex.search(message)), None)
+
+
+def _missing_crate(code: str | None, message: str, block: Block) -> str | None:
+    """The crate a resolution error says is not linked (not a local module nor std)."""
+    if code not in ("E0432", "E0433", "E0463"):
+        return None
+    texts = [message, block.label, *block.labels, *block.helps]
+    found = next((m for m in (UNLINKED.search(t) for t in texts) if m), None)
+    if found is None:
+        return None
+    crate = found["crate"]
+    if crate in STD_CRATES or crate[0].isupper():
+        return None
+    if any(f"mod {crate}" in text for text in block.helps):
+        return None  # a source file that only needs `mod x;`
+    if any(crate in (s.code or "") for s in block.suggestions if s.kind == "insert_lines"):
+        return None  # rustc proposes a `use` of something local instead
+    return crate
+
+
+def _fold_summaries(findings: list[Finding], text: str) -> None:
+    """Give each warning the `cargo fix` command of its summary, and errors the summary text."""
+    summaries = list(FIX_SUMMARY.finditer(text))
+    start = 0
+    for summary in summaries:
+        command = summary["command"].strip() if summary["command"] else None
+        for finding in findings:
+            offset = finding.details["offset"]
+            if start <= offset < summary.start() and finding.category == "lint" and command:
+                finding.details.setdefault("command", command)
+        start = summary.end()
+    compiled = list(COMPILE_SUMMARY.finditer(text))
+    starts = [m.start() for m in compiled]
+    groups: dict[int, list[Finding]] = {}
+    for finding in findings:
+        groups.setdefault(bisect_right(starts, finding.details["offset"]), []).append(finding)
+    for index, group in groups.items():
+        if index >= len(compiled):
+            continue
+        said = compiled[index]["text"].strip()
+        explained = EXPLAINED.search(text, group[-1].details["offset"], compiled[index].start())
+        if explained:
+            said += f" (codes: {explained['codes']})"
+        tail = [group[-1].details["spans"][0][1], compiled[index].end()]
+        group[0].details["spans"].append(tail)  # the explanations and the summary itself
+        for finding in group:
+            if finding.severity != "low":
+                finding.details.setdefault("summary", said)
+                related = [_short(other) for other in group if other is not finding]
+                if related:
+                    finding.details["related"] = related[:MAX_RELATED]
+    if compiled and not any(f.severity != "low" for f in findings):
+        findings.append(_summary_only(compiled[0]))
+
+
+def _short(finding: Finding) -> str:
+    where = f" at {finding.location}" if finding.location else ""
+    return f"{finding.details['evidence']}{where}"
+
+
+def _summary_only(match: re.Match[str]) -> Finding:
+    """`could not compile` with its errors cut away (e.g. by the host's truncation)."""
+    return Finding(
+        category="rust",
+        severity="high",
+        tool="cargo",
+        message=match["text"].strip(),
+        confidence=0.5,
+        details={
+            "evidence": match.group(0).strip(),
+            "offset": match.start(),
+            "spans": [[match.start(), match.end()]],
+        },
+    )
+
+
+def _rustfmt_diffs(text: str, root: str) -> list[Finding]:
+    """`cargo fmt --check`: one low finding per file that is not formatted."""
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for match in FMT_DIFF.finditer(text):
+        file = relative_to_root(match["file"], root)
+        if file in seen:
+            continue
+        seen.add(file)
+        line = int(match["line"] or match["line2"])
+        findings.append(
+            Finding(
+                category="lint",
+                severity="low",
+                tool="rustfmt",
+                message=f"{file} is not formatted as rustfmt wants (Diff in {file}:{line})",
+                location=Location(file, line),
+                confidence=0.9,
+                details={
+                    "evidence": match.group(0).strip(),
+                    "offset": match.start(),
+                    "spans": [[match.start(), match.end()]],
+                    "command": "cargo fmt",
+                },
+            )
+        )
+    return findings
