@@ -44,14 +44,32 @@ def _finding_lines(number: int, finding: Finding) -> list[str]:
     remedy = finding.remedy
     if remedy is None:
         return lines
-    if remedy.kind == "edit":
+    applied = finding.details.get("applied")
+    if isinstance(applied, dict):
+        lines.append(f"   {_applied_line(applied)}")
+    elif remedy.kind == "edit":
         lines.append(f"   fix: {remedy.summary} (`healing-hooks fix {finding.id} --apply`)")
     elif remedy.kind == "command":
         lines.append(f"   fix: run `{remedy.command}`")
     else:
         lines.append(f"   next: {remedy.summary}")
         lines.extend(f"     {i}) {step}" for i, step in enumerate(remedy.steps[:MAX_STEPS], 1))
+        return lines
+    if remedy.kind == "edit" and remedy.command and not isinstance(applied, dict):
+        lines.append(f"   then run `{remedy.command}`")
+    lines.extend(f"   - {step}" for step in remedy.steps[:MAX_STEPS])
     return lines
+
+
+def _applied_line(applied: dict[str, object]) -> str:
+    """What the hook changed on its own (config auto_apply), exactly: place, before → after."""
+    if applied.get("outcome") == "ran":
+        return f"ran `{applied.get('command')}` (allowed by config): exit {applied.get('exit_code')}"
+    return (
+        f"APPLIED (auto_apply): {applied.get('file')}:{applied.get('line')}: "
+        f"`{_short(str(applied.get('before', '')), 160)}` → `{_short(str(applied.get('after', '')), 160)}` "
+        f"(backup {applied.get('backup')}); re-run the command to check"
+    )
 
 
 def hook_output(event: str, context: str, notices: Sequence[str]) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from healing_hooks.observation import Observation, observation_from_payload
 from healing_hooks.redact import redact
 from healing_hooks.remedy import plan_remedies
 from healing_hooks.remedy.playbooks import Playbook, load_playbooks
+from healing_hooks.remedy.verify import remembered_remedies, verify_remedies
 
 EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit"})
 EXCERPT_CHARS = 2_000
@@ -70,8 +71,9 @@ def process(obs: Observation, config: Config | None = None, *, record: bool = Tr
     library, playbooks, load_notices = load_knowledge(store)
     notices += load_notices
     findings = plan_remedies(detect(obs, library), obs, library, playbooks)
+    applied = _auto_apply(obs, findings, config) if record and config.auto_apply else []
     if record:
-        notices += _remember(store, obs, findings, library)
+        notices += _remember(store, obs, findings, library, applied)
     spoken = worth_saying(obs, findings)
     context = render_context(obs, spoken, config.max_findings) if spoken else ""
     return Result(obs, findings, spoken, hook_output(obs.event, context, notices), notices)
@@ -87,8 +89,26 @@ def load_knowledge(store: MemoryStore) -> tuple[PatternLibrary, dict[str, Playbo
     return library, playbooks, notices + library.skipped + skipped
 
 
+def _auto_apply(obs: Observation, findings: list[Finding], config: Config) -> list[dict[str, Any]]:
+    """Apply the confident edits (and allowed commands) now; the records go to the memory."""
+    from healing_hooks.remedy.apply import auto_apply
+
+    outcomes = auto_apply(
+        findings,
+        obs.project_root,
+        min_confidence=config.min_confidence_to_apply,
+        allowed_commands=config.allowed_commands,
+        cwd=obs.cwd or None,
+    )
+    return [o.record() for o in outcomes]
+
+
 def _remember(
-    store: MemoryStore, obs: Observation, findings: list[Finding], library: PatternLibrary
+    store: MemoryStore,
+    obs: Observation,
+    findings: list[Finding],
+    library: PatternLibrary,
+    applied: list[dict[str, Any]] | None = None,
 ) -> list[str]:
     if not os.path.isdir(obs.project_root):
         return [f"project folder {obs.project_root} does not exist: nothing saved"]
@@ -104,6 +124,7 @@ def _remember(
     if test_run is not None:
         update.test_lines.append(_test_line(obs, test_run))
     update.pending_changes = _pending_change(obs, findings)
+    update.fix_events = list(applied or [])
     return store.apply(update)
 
 
@@ -143,7 +164,8 @@ def _pending_change(obs: Observation, findings: list[Finding]) -> Any:
     """Failures wait for the next run of the same command; a success clears them."""
     key = " ".join(obs.command.split())
 
-    def change(commands: dict[str, Any]) -> None:
+    def change(commands: dict[str, Any]) -> list[dict[str, Any]]:
+        events = verify_remedies(commands.get(key), obs.failed, findings)
         if obs.failed:
             commands[key] = {
                 "at": time.time(),
@@ -151,9 +173,11 @@ def _pending_change(obs: Observation, findings: list[Finding]) -> Any:
                 "finding_ids": [f.id for f in findings],
                 "pattern_ids": [f.pattern_id for f in findings if f.pattern_id],
                 "edits": commands.get(key, {}).get("edits", []),
+                "remedies": remembered_remedies(findings),
             }
         else:
             commands.pop(key, None)
+        return events
 
     return change
 

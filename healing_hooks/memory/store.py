@@ -3,6 +3,17 @@
 Every write happens under one file lock per project, so concurrent hooks never lose an update;
 JSON files are validated against the shipped schemas; a file that cannot be read or does not
 validate is moved aside (never deleted) and rebuilt, and the caller is told.
+
+pending.json — failing commands waiting for their next run (the verification and learning loops):
+    {"commands": {"<command, whitespace-normalised>": {
+        "at": <epoch seconds>, "command": "<redacted command>",
+        "finding_ids": [...], "pattern_ids": [...],
+        "edits": [{"at", "tool", "file_path"}],          # the agent's edits since the failure
+        "remedies": [{"finding_id", "pattern_id", "source", "summary", "kind",
+                      "applied": bool, "file"?, "line"?, "command"?}]}}}   # what we applied/suggested
+    When the same command runs again, the pipeline's change function returns one record per
+    remembered remedy, `{"pattern_id", "finding_id", "outcome": "succeeded"|"failed", ...}`: it
+    counts in that pattern's `fix_stats` and is appended to fix-log.txt, like applied edits.
 """
 
 from __future__ import annotations
@@ -24,6 +35,8 @@ PATTERNS_FILE = "error-patterns.json"
 PLAYBOOKS_FILE = "recovery-playbook.json"
 ERROR_LOG = "error-log.txt"
 TEST_HISTORY = "test-history.log"
+FIX_LOG = "fix-log.txt"
+FIX_OUTCOMES = ("applied", "succeeded", "failed")
 PENDING_FILE = "pending.json"
 LOCK_FILE = ".lock"
 PENDING_MAX_AGE_SECONDS = 24 * 3600
@@ -46,7 +59,10 @@ class Update:
     pattern_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     log_lines: list[dict[str, Any]] = field(default_factory=list)
     test_lines: list[dict[str, Any]] = field(default_factory=list)
-    pending_changes: Callable[[dict[str, Any]], None] | None = None
+    pending_changes: Callable[[dict[str, Any]], list[dict[str, Any]] | None] | None = None
+    """Changes pending.json's `commands`; may return fix events (verification outcomes)."""
+    fix_events: list[dict[str, Any]] = field(default_factory=list)
+    """Remedy outcomes `{"pattern_id", "outcome", ...}` → fix_stats counts and fix-log.txt lines."""
 
 
 def utc_now() -> str:
@@ -143,7 +159,9 @@ class MemoryStore:
         self._append(ERROR_LOG, update.log_lines)
         self._append(TEST_HISTORY, update.test_lines)
         if update.pending_changes is not None:
-            self._change_pending(update.pending_changes)
+            update.fix_events += self._change_pending(update.pending_changes) or []
+        if update.fix_events:
+            self._record_fixes(update.fix_events, update.pattern_defaults)
         return notices
 
     def ensure_files(self) -> list[str]:
@@ -208,16 +226,40 @@ class MemoryStore:
         with open(self.path(name), "a", encoding="utf-8") as handle:
             handle.write(text)
 
-    def _change_pending(self, change: Callable[[dict[str, Any]], None]) -> None:
+    def _record_fixes(self, events: list[dict[str, Any]], defaults: dict[str, dict[str, Any]]) -> None:
+        """Count each outcome in its pattern's fix_stats and log every event to fix-log.txt."""
+        now = utc_now()
+        self._append(FIX_LOG, [{"ts": now, **e} for e in events])
+        counted = [e for e in events if e.get("pattern_id") and e.get("outcome") in FIX_OUTCOMES]
+        if not counted:
+            return
+        document = self.read_patterns().data
+        entries = document.setdefault("patterns", [])
+        by_id = {e.get("id"): e for e in entries if isinstance(e, dict)}
+        for event in counted:
+            entry = by_id.get(event["pattern_id"])
+            if entry is None and event["pattern_id"] in defaults:
+                entry = {**defaults[event["pattern_id"]], "occurrences": 0}
+                entries.append(entry)
+                by_id[event["pattern_id"]] = entry
+            if entry is not None:
+                stats = entry.setdefault("fix_stats", {})
+                stats[event["outcome"]] = int(stats.get(event["outcome"]) or 0) + 1
+        self.write_json(PATTERNS_FILE, document)
+
+    def _change_pending(
+        self, change: Callable[[dict[str, Any]], list[dict[str, Any]] | None]
+    ) -> list[dict[str, Any]] | None:
         pending = self.read_pending()
         commands = pending.setdefault("commands", {})
-        change(commands)
+        events = change(commands)
         horizon = time.time() - PENDING_MAX_AGE_SECONDS
         pending["commands"] = {k: v for k, v in commands.items() if v.get("at", 0) >= horizon}
         if pending["commands"]:
             self.write_json(PENDING_FILE, pending)
         else:
             _remove_quietly(self.path(PENDING_FILE))
+        return events
 
     def _append_without_lock(self, update: Update) -> list[str]:
         """The lock could not be had: the log lines still go out (appends are atomic)."""

@@ -8,12 +8,20 @@ from typing import Any
 from healing_hooks.detect.patterns import Pattern, PatternLibrary
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.observation import Observation
+from healing_hooks.remedy.awaits import fix_awaits
+from healing_hooks.remedy.imports import fix_imports
+from healing_hooks.remedy.index import save_all
+from healing_hooks.remedy.names import fix_names
 from healing_hooks.remedy.playbooks import Playbook, match_playbook, steps_remedy
+from healing_hooks.remedy.rust import fix_rust
+from healing_hooks.remedy.signatures import fix_unexpected_keyword
 
 Fixer = Callable[[Finding, Observation], Remedy | None]
 
-FIXERS: list[Fixer] = []
-"""Project-aware fixers, tried in order; the first remedy wins over a pattern's generic fix."""
+FIXERS: list[Fixer] = [fix_imports, fix_unexpected_keyword, fix_awaits, fix_names, fix_rust]
+"""Project-aware fixers, tried in order; the first remedy wins over a pattern's generic fix.
+Each looks at the finding first and returns None quickly when it is not its kind of problem; the
+project index is built (lazily) only by a fixer that needs it."""
 
 
 def plan_remedies(
@@ -23,6 +31,18 @@ def plan_remedies(
     playbooks: Mapping[str, Playbook],
 ) -> list[Finding]:
     """Attach a remedy (and a playbook name) to each finding that has one."""
+    try:
+        return _plan(findings, obs, library, playbooks)
+    finally:
+        save_all()  # the index files parsed for this event, for the next one
+
+
+def _plan(
+    findings: list[Finding],
+    obs: Observation,
+    library: PatternLibrary,
+    playbooks: Mapping[str, Playbook],
+) -> list[Finding]:
     for finding in findings:
         if finding.remedy is None:
             finding.remedy = _from_fixers(finding, obs)
@@ -39,7 +59,10 @@ def plan_remedies(
 
 def _from_fixers(finding: Finding, obs: Observation) -> Remedy | None:
     for fixer in FIXERS:
-        remedy = fixer(finding, obs)
+        try:
+            remedy = fixer(finding, obs)
+        except (OSError, SyntaxError, ValueError, RecursionError, UnicodeError):
+            continue  # source the fixer could not read or parse: the pattern's advice still stands
         if remedy is not None:
             return remedy
     return None

@@ -1,0 +1,285 @@
+"""rustc / cargo remedies: every code suggestion rustc printed becomes an edit of that line;
+`cargo add <crate>` for an unlinked crate; `cargo fix ... -p <crate>` for fixable warnings (the
+exact command cargo printed, else one built from Cargo.toml's package name); otherwise guidance
+for the error code from `data/rust-guidance.json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from healing_hooks.detect.text import clean_output
+from healing_hooks.findings import Finding, Remedy
+from healing_hooks.observation import Observation
+from healing_hooks.remedy.source import Site, insert_line, project_file, read_lines, relative, text_edit
+
+HEADER = re.compile(r"^(?P<level>error|warning)(?:\[(?P<code>E\d{4})\])?: (?P<message>.+)$", re.M)
+ARROW = re.compile(r"^\s*(?:-->|:::) (?P<file>[^\s:][^:\n]*):(?P<line>\d+):(?P<column>\d+)", re.M)
+HELP = re.compile(r"^help: (?P<message>.+)$")
+CODE_LINE = re.compile(r"^\s*(?P<line>\d+)\s*(?P<mark>[|+\-~])(?: (?P<code>.*))?$")
+MARKERS = re.compile(r"^\s*\|\s*[-+~^ ]*$")
+CARGO_ADD = re.compile(r"use `(?P<command>cargo add [\w-]+)`")
+UNLINKED = re.compile(r"(?:unlinked crate|undeclared crate or module|unresolved import) `(?P<name>\w+)")
+CARGO_FIX = re.compile(r"\(run `(?P<command>cargo fix [^`]+)` to apply")
+PACKAGE_NAME = re.compile(r'^\[package\][^\[]*?^name\s*=\s*"(?P<name>[^"]+)"', re.M | re.S)
+LOCAL_ROOTS = frozenset({"std", "core", "alloc", "crate", "self", "super", "proc_macro", "test"})
+SOURCE = "fixer:rust"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One rustc diagnostic as printed: header, primary place, and its text up to the next header."""
+
+    level: str
+    code: str | None
+    message: str
+    file: str | None
+    line: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Lines rustc proposes for one place: `removed` lines replaced by `added` lines at `line`."""
+
+    message: str
+    line: int
+    removed: int
+    added: tuple[str, ...]
+
+
+def fix_rust(finding: Finding, obs: Observation) -> Remedy | None:
+    """The fixer registered in FIXERS."""
+    if finding.tool not in ("cargo", "rustc", "rust") and finding.category not in ("rust", "lint"):
+        return None
+    text = clean_output(obs.output)
+    diagnostic = diagnostic_for(finding, text)
+    if diagnostic is None:
+        return None
+    return (
+        _suggestion_edit(diagnostic, finding, obs)
+        or _cargo_add(diagnostic, obs)
+        or _cargo_fix(diagnostic, text, obs)
+        or guidance(diagnostic.code)
+    )
+
+
+def diagnostic_for(finding: Finding, text: str) -> Diagnostic | None:
+    """The diagnostic the finding stands on: the header at/before its offset, else its location."""
+    diagnostics = parse_diagnostics(text)
+    offset = finding.details.get("offset")
+    if isinstance(offset, int):
+        before = [d for start, d in diagnostics if start <= offset]
+        if before:
+            return before[-1]
+    if finding.location is not None:
+        file, line = finding.location.file, finding.location.line
+        for _, diagnostic in diagnostics:
+            if diagnostic.file and file.endswith(diagnostic.file) and diagnostic.line == line:
+                return diagnostic
+    return None
+
+
+def parse_diagnostics(text: str) -> list[tuple[int, Diagnostic]]:
+    """Every diagnostic in cargo/rustc output with its offset."""
+    headers = list(HEADER.finditer(text))
+    found = []
+    for number, header in enumerate(headers):
+        end = headers[number + 1].start() if number + 1 < len(headers) else len(text)
+        body = text[header.start() : end]
+        arrow = ARROW.search(body)
+        found.append(
+            (
+                header.start(),
+                Diagnostic(
+                    header["level"],
+                    header["code"],
+                    header["message"].strip(),
+                    arrow["file"] if arrow else None,
+                    int(arrow["line"]) if arrow else None,
+                    body,
+                ),
+            )
+        )
+    return found
+
+
+def suggestions(diagnostic: Diagnostic) -> list[Suggestion]:
+    """The code suggestions under the diagnostic's `help:` lines (corrected line, `+`/`-`/`~` diffs)."""
+    found: list[Suggestion] = []
+    lines = diagnostic.text.splitlines()
+    for number, line in enumerate(lines):
+        match = HELP.match(line)
+        if match is None:
+            continue
+        suggestion = _read_suggestion(match["message"], lines[number + 1 :])
+        if suggestion is not None:
+            found.append(suggestion)
+    return found
+
+
+def _read_suggestion(message: str, lines: list[str]) -> Suggestion | None:
+    """One hunk: consecutive numbered lines; more than one hunk is not a one-line edit."""
+    removed: list[int] = []
+    added: list[tuple[int, str]] = []
+    replaced: list[tuple[int, str]] = []
+    for line in lines:
+        if HELP.match(line) or HEADER.match(line) or line.startswith("note:"):
+            break
+        if MARKERS.match(line) or not line.strip():
+            continue
+        code = CODE_LINE.match(line)
+        if code is None:
+            continue
+        number, mark, content = int(code["line"]), code["mark"], code["code"] or ""
+        if mark == "-":
+            removed.append(number)
+        elif mark == "+":
+            added.append((number, content))
+        else:
+            replaced.append((number, content))
+    if replaced and not removed and not added and len({n for n, _ in replaced}) == 1:
+        return Suggestion(message, replaced[0][0], 1, (replaced[0][1],))
+    if added and not replaced:
+        start = removed[0] if removed else added[0][0]
+        if _consecutive([n for n, _ in added]) and (not removed or _consecutive(removed)):
+            return Suggestion(message, start, len(removed), tuple(c for _, c in added))
+    return None
+
+
+def _consecutive(numbers: list[int]) -> bool:
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
+
+
+def _suggestion_edit(diagnostic: Diagnostic, finding: Finding, obs: Observation) -> Remedy | None:
+    if not diagnostic.file:
+        return None
+    path = project_file(obs, diagnostic.file) or _from_details(finding, obs)
+    found = suggestions(diagnostic)
+    if path is None or len(found) != 1:
+        return None
+    return suggestion_edit(path, relative(obs, path), found[0])
+
+
+def _from_details(finding: Finding, obs: Observation) -> str | None:
+    for item in finding.details.get("suggestions") or []:
+        if isinstance(item, dict) and item.get("file"):
+            return project_file(obs, str(item["file"]))
+    return None
+
+
+def suggestion_edit(path: str, rel: str, suggestion: Suggestion) -> Remedy | None:
+    """The edit that makes the file say what rustc suggested."""
+    lines = read_lines(path)
+    site = Site(path, rel, suggestion.line)
+    new_text = "\n".join(suggestion.added)
+    summary = f"{suggestion.message} (rustc): {_short(new_text)}"
+    if suggestion.removed == 0:
+        inserted = insert_line(path, suggestion.line, new_text)
+        if inserted is None:
+            return None
+        search, replace, line = inserted
+        return text_edit(Site(path, rel, line), search, replace, summary, 0.85, SOURCE)
+    old = lines[suggestion.line - 1 : suggestion.line - 1 + suggestion.removed]
+    if len(old) != suggestion.removed:
+        return None
+    search = "".join(old).rstrip("\r\n")
+    if search == new_text or not search.strip():
+        return None
+    return text_edit(site, search, new_text, summary, 0.85, SOURCE)
+
+
+def _cargo_add(diagnostic: Diagnostic, obs: Observation) -> Remedy | None:
+    printed = CARGO_ADD.search(diagnostic.text)
+    unlinked = UNLINKED.search(diagnostic.text)
+    name = unlinked["name"] if unlinked else None
+    if printed is None and (name is None or diagnostic.code not in ("E0432", "E0433")):
+        return None
+    if name in LOCAL_ROOTS or (name and _local_module(obs, diagnostic, name)):
+        return guidance(diagnostic.code)
+    command = printed["command"] if printed else f"cargo add {name}"
+    return Remedy(
+        kind="command",
+        summary=f"add the crate to Cargo.toml: `{command}` (or, for a module of this crate, `mod` it)",
+        command=command,
+        confidence=0.75,
+        source=SOURCE,
+    )
+
+
+def _local_module(obs: Observation, diagnostic: Diagnostic, name: str) -> bool:
+    """A module file of this crate (`src/name.rs`, `src/name/mod.rs`) that is just not declared."""
+    source = project_file(obs, diagnostic.file) if diagnostic.file else None
+    folder = os.path.dirname(source) if source else os.path.join(obs.project_root, "src")
+    return os.path.isfile(os.path.join(folder, f"{name}.rs")) or os.path.isfile(
+        os.path.join(folder, name, "mod.rs")
+    )
+
+
+def _cargo_fix(diagnostic: Diagnostic, text: str, obs: Observation) -> Remedy | None:
+    if diagnostic.level != "warning":
+        return None
+    printed = CARGO_FIX.search(text)
+    command = printed["command"] if printed else None
+    if command is None:
+        package = package_name(obs, diagnostic.file)
+        command = f"cargo fix --allow-dirty -p {package}" if package else None
+    if command is None:
+        return None
+    return Remedy(
+        kind="command",
+        summary=f"let cargo apply the compiler's fixes: `{command}`",
+        command=command,
+        steps=("add `--allow-dirty` if the working tree has uncommitted changes",),
+        confidence=0.8,
+        source=SOURCE,
+    )
+
+
+def package_name(obs: Observation, file: str | None) -> str | None:
+    """The `[package] name` of the Cargo.toml nearest to `file` (else the project root's)."""
+    root = os.path.realpath(obs.project_root)
+    start = project_file(obs, file) if file else None
+    folder = os.path.dirname(start) if start else root
+    while True:
+        manifest = os.path.join(folder, "Cargo.toml")
+        if os.path.isfile(manifest):
+            match = PACKAGE_NAME.search("".join(read_lines(manifest)))
+            if match:
+                return match["name"]
+        if folder == root or os.path.dirname(folder) == folder:
+            return None
+        folder = os.path.dirname(folder)
+
+
+@cache
+def _guidance_table() -> dict[str, Any]:
+    text = resources.files("healing_hooks.data").joinpath("rust-guidance.json").read_text("utf-8")
+    codes: dict[str, Any] = json.loads(text).get("codes", {})
+    return codes
+
+
+def guidance(code: str | None) -> Remedy | None:
+    """Guided steps for a rustc error code (with `rustc --explain`)."""
+    if code is None:
+        return None
+    entry = _guidance_table().get(code)
+    steps = tuple(entry.get("steps", [])) if entry else ()
+    title = entry.get("title", "") if entry else "see the explanation"
+    return Remedy(
+        kind="steps",
+        summary=f"{code}: {title}",
+        steps=(*steps, f"read the long explanation: `rustc --explain {code}`"),
+        confidence=0.5 if entry else 0.3,
+        source=SOURCE,
+    )
+
+
+def _short(text: str, limit: int = 100) -> str:
+    flat = " ⏎ ".join(x.strip() for x in text.splitlines())
+    return f"`{flat}`" if len(flat) <= limit else f"`{flat[: limit - 1]}…`"
