@@ -235,6 +235,22 @@ def program_of(simple: str) -> str:
     return ""
 
 
+def typed_program(simple: str) -> str:
+    """The program word of a simple command as typed (`./deploy.sh`, `carg`), wrappers skipped."""
+    words = [_unquote(w) for w in _WORD.findall(simple)]
+    words = [w for w in words if not _is_redirect_word(w)]
+    while words:
+        first = words[0]
+        if _ASSIGNMENT.match(first):
+            words = words[1:]
+            continue
+        name = first.rsplit("/", 1)[-1]
+        if name not in _WRAPPERS:
+            return first
+        words = _skip_wrapper_args(words[1:], _WRAPPERS[name])
+    return ""
+
+
 def _skip_wrapper_args(words: list[str], count: int | None) -> list[str]:
     if count is None:
         while words and words[0].startswith("-"):
@@ -318,3 +334,43 @@ def exit_status_is_benign(command: str, exit_code: int | None) -> bool:
     """Exit 1 of the last program of grep-like lines means "nothing found", not an error."""
     found = programs(command)
     return exit_code == 1 and bool(found) and found[-1] in EXIT_ONE_IS_SUCCESS
+
+
+STATUS_MASKING_OPERATORS = frozenset({"|", "||", ";", "&", "\n"})
+"""Operators after which the line's exit status is no longer the earlier program's."""
+
+PASS_THROUGH = VIEWERS | {"tee", ":", "exit"}
+"""Programs that only pass on, show or end with text: their exit status says nothing about the work."""
+
+
+def exit_status_is_masked(command: str) -> bool:
+    """True when the line's exit status may hide its main program's: `pytest | tail`, `make || true`.
+
+    The main program is the last one that does more than show text; its status is masked when a
+    pipe (without `pipefail`), `||`, `;` or `&` follows it. `pytest && echo ok` is not masked.
+    """
+    parts = _parts_and_operators(command)
+    main = max((i for i, (part, _) in enumerate(parts) if program_of(part) not in PASS_THROUGH), default=None)
+    if main is None:
+        return False
+    following = {op for _, operators in parts[main:-1] for op in operators}
+    if "pipefail" in command:
+        following.discard("|")
+    return bool(following & STATUS_MASKING_OPERATORS)
+
+
+def _parts_and_operators(command: str) -> list[tuple[str, list[str]]]:
+    """Each simple command with the control operators that follow it (parentheses dropped)."""
+    parts: list[tuple[str, list[str]]] = []
+    start = 0
+    for begin, end in _scan_operators(command):
+        part = command[start:begin].strip()
+        if part:
+            parts.append((part, []))
+        if parts:
+            parts[-1][1].append(command[begin:end])
+        start = end
+    tail = command[start:].strip()
+    if tail:
+        parts.append((tail, []))
+    return parts

@@ -9,30 +9,32 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healing_hooks import commandline
+from healing_hooks.detect.locate import pattern_location
 from healing_hooks.detect.patterns import PatternLibrary, build_library, pattern_findings
-from healing_hooks.detect.python import innermost_project_location
+from healing_hooks.detect.precision import cap_on_success, own_failures
 from healing_hooks.detect.rust import parse_rust
+from healing_hooks.detect.shell import parse_shell
 from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation
 
 Parser = Callable[[Observation, str], list[Finding]]
 
-PARSERS: list[Parser] = [parse_rust]
+PARSERS: list[Parser] = [parse_shell, parse_rust]
 """Tool parsers, each `(observation, cleaned output) -> findings`."""
 
 
 def detect(obs: Observation, library: PatternLibrary | None = None) -> list[Finding]:
     """All findings of one observation, root cause first."""
     if is_quiet_context(obs):
-        return []
+        return rank(merge(own_failures(obs, clean_output(obs.output))))
     text = clean_output(obs.output)
     library = library if library is not None else build_library()
     findings: list[Finding] = []
     for parse in PARSERS:
         findings.extend(parse(obs, text))
     findings.extend(_locate(pattern_findings(library, text), text, obs.project_root))
-    return rank(merge(findings))
+    return rank(merge(cap_on_success(obs, findings)))
 
 
 def is_quiet_context(obs: Observation) -> bool:
@@ -45,11 +47,10 @@ def is_quiet_context(obs: Observation) -> bool:
 
 
 def _locate(findings: list[Finding], text: str, root: str) -> list[Finding]:
-    """Give pattern findings inside a Python traceback the innermost project frame."""
+    """Give pattern findings a place: their file/line groups, a `-->` line, a traceback frame."""
     for finding in findings:
-        offset = finding.details.get("offset")
-        if finding.location is None and isinstance(offset, int):
-            finding.location = innermost_project_location(text, offset, root)
+        if finding.location is None:
+            finding.location = pattern_location(finding, text, root)
     return findings
 
 
