@@ -90,9 +90,7 @@ IMPORTS = [
             """),
         },
         command="python main.py",
-        expect=Expect(
-            "import", "shop/orders.py", 1, ("ImportError", "Customer", "circular import")
-        ),
+        expect=Expect("import", "shop/orders.py", 1, ("ImportError", "Customer", "circular import")),
     ),
     Case(
         name="python-module-not-found-project",
@@ -128,9 +126,7 @@ IMPORTS = [
             """),
         },
         command="python -m shop.checkout",
-        expect=Expect(
-            "import", "shop/checkout.py", 2, ("ModuleNotFoundError", "shop.payments")
-        ),
+        expect=Expect("import", "shop/checkout.py", 2, ("ModuleNotFoundError", "shop.payments")),
     ),
     Case(
         name="python-dependency-yaml",
@@ -235,9 +231,7 @@ ASYNC = [
             """),
         },
         command="python -m svc.main",
-        expect=Expect(
-            "async", "svc/main.py", 7, ("TypeError", "can't be used in 'await' expression")
-        ),
+        expect=Expect("async", "svc/main.py", 7, ("TypeError", "can't be used in 'await' expression")),
     ),
     Case(
         name="python-coroutine-never-awaited-then-crash",
@@ -448,8 +442,7 @@ SIGNATURES = [
         },
         command="python mailer.py",
         expect=Expect(
-            "type", "mailer.py", 7, ("TypeError", "missing 1 required positional argument",
-                                     "'recipient'")
+            "type", "mailer.py", 7, ("TypeError", "missing 1 required positional argument", "'recipient'")
         ),
     ),
     Case(
@@ -503,9 +496,7 @@ SIGNATURES = [
             """),
         },
         command="python -m shop.cli",
-        expect=Expect(
-            "type", "shop/pricing.py", 4, ("TypeError", "unsupported operand type(s) for +=")
-        ),
+        expect=Expect("type", "shop/pricing.py", 4, ("TypeError", "unsupported operand type(s) for +=")),
     ),
     Case(
         name="python-unhashable-type",
@@ -592,9 +583,7 @@ NAMES = [
             """),
         },
         command="python accounts.py",
-        expect=Expect(
-            "attribute", "accounts.py", 7, ("AttributeError", "emial", "Did you mean: 'email'")
-        ),
+        expect=Expect("attribute", "accounts.py", 7, ("AttributeError", "emial", "Did you mean: 'email'")),
     ),
     Case(
         name="python-attribute-error-module",
@@ -616,7 +605,9 @@ NAMES = [
         },
         command="python -m blog.publish",
         expect=Expect(
-            "attribute", "blog/publish.py", 5,
+            "attribute",
+            "blog/publish.py",
+            5,
             ("AttributeError", "module 'blog.text' has no attribute 'slugfy'"),
         ),
     ),
@@ -836,9 +827,7 @@ EXCEPTIONS = [
             "config.json": '{"name": "demo",}\n',
         },
         command="python run.py",
-        expect=Expect(
-            "value", "cfg/read.py", 7, ("JSONDecodeError", "Expecting property name")
-        ),
+        expect=Expect("value", "cfg/read.py", 7, ("JSONDecodeError", "Expecting property name")),
     ),
     Case(
         name="python-strptime-through-stdlib",
@@ -876,9 +865,7 @@ EXCEPTIONS = [
             """),
         },
         command="python models.py",
-        expect=Expect(
-            "value", "models.py", 9, ("ValidationError", "2 validation errors for User", "email")
-        ),
+        expect=Expect("value", "models.py", 9, ("ValidationError", "2 validation errors for User", "email")),
     ),
     Case(
         name="python-unicode-decode-error",
@@ -892,9 +879,7 @@ EXCEPTIONS = [
             """),
         },
         command="mkdir -p data && printf 'caf\\xe9 au lait\\n' > data/menu.txt && python menu.py",
-        expect=Expect(
-            "value", "menu.py", 3, ("UnicodeDecodeError", "'utf-8' codec can't decode byte 0xe9")
-        ),
+        expect=Expect("value", "menu.py", 3, ("UnicodeDecodeError", "'utf-8' codec can't decode byte 0xe9")),
     ),
     Case(
         name="python-zero-division",
@@ -938,9 +923,7 @@ EXCEPTIONS = [
             """),
         },
         command="python tree.py",
-        expect=Expect(
-            "runtime", "tree.py", 3, ("RecursionError", "maximum recursion depth exceeded")
-        ),
+        expect=Expect("runtime", "tree.py", 3, ("RecursionError", "maximum recursion depth exceeded")),
     ),
     Case(
         name="python-assertion-error-in-script",
@@ -1028,9 +1011,7 @@ OS_AND_NETWORK = [
             "etl/__main__.py": "from etl.extract import rows\n\nprint(rows('data/input.csv'))\n",
         },
         command="python -m etl",
-        expect=Expect(
-            "runtime", "etl/extract.py", 5, ("FileNotFoundError", "data/input.csv")
-        ),
+        expect=Expect("runtime", "etl/extract.py", 5, ("FileNotFoundError", "data/input.csv")),
     ),
     Case(
         name="python-permission-error-open",
@@ -1067,9 +1048,7 @@ OS_AND_NETWORK = [
             """),
         },
         command="python ci.py",
-        expect=Expect(
-            "permission", "ci.py", 3, ("PermissionError", "Permission denied", "./tools/lint.sh")
-        ),
+        expect=Expect("permission", "ci.py", 3, ("PermissionError", "Permission denied", "./tools/lint.sh")),
     ),
     Case(
         name="python-connection-refused-socket",
@@ -1077,7 +1056,9 @@ OS_AND_NETWORK = [
         files={
             "ping.py": source("""
                 import socket
-            """) + _CLOSED_PORT + source("""
+            """)
+            + _CLOSED_PORT
+            + source("""
 
 
                 def ping(port: int) -> bytes:
@@ -1090,9 +1071,7 @@ OS_AND_NETWORK = [
             """),
         },
         command="python ping.py",
-        expect=Expect(
-            "network", "ping.py", 9, ("ConnectionRefusedError", "Connection refused")
-        ),
+        expect=Expect("network", "ping.py", 9, ("ConnectionRefusedError", "Connection refused")),
     ),
     Case(
         name="python-connection-refused-urllib",
@@ -1101,7 +1080,9 @@ OS_AND_NETWORK = [
             "health.py": source("""
                 import socket
                 import urllib.request
-            """) + _CLOSED_PORT + source("""
+            """)
+            + _CLOSED_PORT
+            + source("""
 
 
                 def check(port: int) -> int:
@@ -1133,4 +1114,51 @@ OS_AND_NETWORK = [
     ),
 ]
 
-CASES: list[Case] = [*IMPORTS, *ASYNC, *SIGNATURES, *NAMES, *SYNTAX, *EXCEPTIONS, *OS_AND_NETWORK]
+OUTPUT_SHAPES = [
+    Case(
+        name="python-buffered-stdout-after-traceback",
+        tool="python",
+        files={
+            "importer/__init__.py": "",
+            "importer/__main__.py": source("""
+                import sys
+
+                print("reading", sys.argv[1])
+                print("parsed 3 rows")
+                rows = ["a,1", "b,2", "c"]
+                totals = {name: int(value) for name, value in (r.split(",") for r in rows)}
+            """),
+        },
+        command="python -m importer data.csv",
+        # stdout to a pipe is block-buffered and `python -m`/`-c` (unlike a script path) do not flush
+        # it before printing the traceback: the prints land AFTER the traceback
+        expect=Expect(
+            "value", "importer/__main__.py", 6, ("ValueError: not enough values to unpack", "parsed 3 rows")
+        ),
+    ),
+    Case(
+        name="python-traceback-after-long-log",
+        tool="python",
+        files={
+            "migrate_rows.py": source("""
+                ROWS = [{"id": i, "email": f"user{i}@example.com"} for i in range(400)]
+                ROWS[399] = {"id": 399}
+
+
+                def migrate(row: dict[str, object]) -> str:
+                    return f"{row['id']}: {row['email']}"
+
+
+                for row in ROWS:
+                    print("migrated", migrate(row), flush=True)
+            """),
+        },
+        command="python migrate_rows.py",
+        # about 14,000 characters: the host cuts the middle, the traceback at the end survives
+        expect=Expect("key", "migrate_rows.py", 6, ("KeyError: 'email'", "migrated 398: user398")),
+    ),
+]
+
+CASES: list[Case] = [
+    *IMPORTS, *ASYNC, *SIGNATURES, *NAMES, *SYNTAX, *EXCEPTIONS, *OS_AND_NETWORK, *OUTPUT_SHAPES,
+]  # fmt: skip

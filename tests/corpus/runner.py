@@ -10,11 +10,13 @@ event from the recording, following docs in DESIGN.md ("Facts of the host").
 from __future__ import annotations
 
 import os
+import pwd
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from collections import Counter
@@ -44,7 +46,8 @@ _UNSTABLE_ENV = (
     "FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "CARGO_TERM_COLOR", "COLUMNS", "LINES",
     "PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONWARNINGS", "PYTHONDEVMODE",
     "PYTHONUNBUFFERED", "VIRTUAL_ENV", "NODE_OPTIONS", "NODE_PATH", "RUSTFLAGS", "CARGO_TARGET_DIR",
-    "GOFLAGS", "CLAUDE_PROJECT_DIR",
+    "GOFLAGS", "CLAUDE_PROJECT_DIR", "RUST_BACKTRACE", "RUST_LOG", "NO_COLOR",
+    "CI", "BUILD_NUMBER", "GITHUB_ACTIONS",  # pytest stops truncating assertion diffs under CI
 )  # fmt: skip
 _QUIET_ENV = {
     "GOPROXY": "off",  # no network for go, ever
@@ -57,6 +60,7 @@ _QUIET_ENV = {
     "CARGO_NET_OFFLINE": "true",
     "LC_ALL": "C.UTF-8",
     "LANG": "C.UTF-8",
+    "TERM": "xterm-256color",  # the host's shell inherits a terminal's TERM (rustfmt colours by it)
 }
 
 
@@ -103,7 +107,7 @@ def missing_requirements(case: Case) -> list[str]:
 
 def _available(need: str) -> bool:
     if need.startswith(MODULE_PREFIX):
-        probe = [sys.executable, "-c", f"import {need[len(MODULE_PREFIX):]}"]
+        probe = [sys.executable, "-c", f"import {need[len(MODULE_PREFIX) :]}"]
         return subprocess.run(probe, capture_output=True, check=False).returncode == 0
     return shutil.which(need, path=tool_path()) is not None
 
@@ -114,11 +118,17 @@ def tool_path() -> str:
     return os.pathsep.join([venv_bin, os.environ.get("PATH", os.defpath)])
 
 
+def account_home() -> str:
+    """The user's real home, whatever HOME a test fixture may have set (rustup's cargo needs it)."""
+    return pwd.getpwuid(os.getuid()).pw_dir
+
+
 def case_env() -> dict[str, str]:
     """The environment a case command runs in: ours, minus what makes output unstable."""
     env = {k: v for k, v in os.environ.items() if not _unstable(k)}
     env.update(_QUIET_ENV)
     env["PATH"] = tool_path()
+    env["HOME"] = account_home()
     return env
 
 
@@ -132,6 +142,13 @@ def write_files(root: Path, files: Mapping[str, str]) -> None:
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
+
+
+def new_case_root(case: Case) -> Path:
+    """A fresh directory for a case in the system temp dir, outside any project (mode 0755)."""
+    root = Path(tempfile.mkdtemp(prefix=f"corpus-{case.name}-"))
+    root.chmod(0o755)
+    return root
 
 
 def run_case(case: Case, root: Path) -> Recorded:
@@ -148,7 +165,7 @@ def run_case(case: Case, root: Path) -> Recorded:
 
 def _run_shell(command: str, cwd: Path, timeout: float) -> tuple[int | None, bytes, bool]:
     """Run `bash -c command`; return (exit code, merged output, killed by our timeout)."""
-    proc = subprocess.Popen(  # noqa: S603 - running the case's command is the point
+    proc = subprocess.Popen(
         ["bash", "-c", command],
         cwd=cwd,
         env=case_env(),
@@ -217,7 +234,7 @@ def to_payload(
     """The hook payload Claude Code sends for this recorded Bash call (see DESIGN.md)."""
     common: dict[str, Any] = {
         "session_id": session_id,
-        "transcript_path": str(Path.home() / ".claude" / "projects" / f"{session_id}.jsonl"),
+        "transcript_path": str(Path(account_home()) / ".claude" / "projects" / f"{session_id}.jsonl"),
         "cwd": str(rec.root),
     }
     tool_input = {"command": rec.command, "description": _description(rec.case)}
