@@ -266,9 +266,12 @@ def to_payload(
 
 
 def _error_text(rec: Recorded) -> str:
-    if rec.exit_code is None:  # killed by the runner: no exit code line, as when none is known
-        return rec.output
-    return f"Exit code {rec.exit_code}\n{rec.output}"
+    """The host joins "Exit code N" and the output with a newline, trims, and never sends "".
+
+    Source: Claude Code's toolErrors formatError (see docs/protocol.md).
+    """
+    parts = [f"Exit code {rec.exit_code}" if rec.exit_code is not None else "", rec.output]
+    return "\n".join(p for p in parts if p).strip() or "Command failed with no output"
 
 
 def _description(case: Case) -> str:

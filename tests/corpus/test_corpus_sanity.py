@@ -149,7 +149,7 @@ def test_failure_payload_is_truncated_after_the_exit_code_line() -> None:
     payload = to_payload(_recorded("line\n" * 5_000 + "make: *** Error 2\n", 2))
     assert payload["hook_event_name"] == "PostToolUseFailure"
     assert payload["error"].startswith("Exit code 2\nline\n")
-    assert payload["error"].endswith("make: *** Error 2\n")
+    assert payload["error"].endswith("make: *** Error 2")  # the host trims the joined text
     assert "characters truncated] ..." in payload["error"]
     assert "tool_response" not in payload
     assert payload["is_interrupt"] is False
