@@ -12,6 +12,8 @@ from healing_hooks import commandline
 from healing_hooks.detect.locate import pattern_location
 from healing_hooks.detect.patterns import PatternLibrary, build_library, pattern_findings
 from healing_hooks.detect.precision import cap_on_success, own_failures
+from healing_hooks.detect.pytest import pytest_findings
+from healing_hooks.detect.python import python_findings
 from healing_hooks.detect.rust import parse_rust
 from healing_hooks.detect.shell import parse_shell
 from healing_hooks.detect.text import clean_output
@@ -20,8 +22,15 @@ from healing_hooks.observation import Observation
 
 Parser = Callable[[Observation, str], list[Finding]]
 
-PARSERS: list[Parser] = [parse_shell, parse_rust]
-"""Tool parsers, each `(observation, cleaned output) -> findings`."""
+PARSERS: list[Parser] = [parse_shell, pytest_findings, python_findings, parse_rust]
+"""Tool parsers, each `(observation, cleaned output) -> findings`.
+
+A parser finding may claim parts of the output with `details["spans"]` (`[[start, end], ...]`):
+pattern findings inside a claim join it (see `absorb`). A finding of category `quiet` is only a
+claim: the pattern findings inside it are no problem (a passing pytest run's test names), and it
+never leaves `detect`."""
+
+QUIET = "quiet"
 
 
 def detect(obs: Observation, library: PatternLibrary | None = None) -> list[Finding]:
@@ -30,11 +39,11 @@ def detect(obs: Observation, library: PatternLibrary | None = None) -> list[Find
         return rank(merge(own_failures(obs, clean_output(obs.output))))
     text = clean_output(obs.output)
     library = library if library is not None else build_library()
-    findings: list[Finding] = []
+    parsed: list[Finding] = []
     for parse in PARSERS:
-        findings.extend(parse(obs, text))
-    findings.extend(_locate(pattern_findings(library, text), text, obs.project_root))
-    return rank(merge(cap_on_success(obs, findings)))
+        parsed.extend(parse(obs, text))
+    matched = _locate(pattern_findings(library, text), text, obs.project_root)
+    return rank(merge(cap_on_success(obs, absorb(parsed, matched))))
 
 
 def is_quiet_context(obs: Observation) -> bool:
@@ -52,6 +61,51 @@ def _locate(findings: list[Finding], text: str, root: str) -> list[Finding]:
         if finding.location is None:
             finding.location = pattern_location(finding, text, root)
     return findings
+
+
+def absorb(parsed: list[Finding], matched: list[Finding]) -> list[Finding]:
+    """Parser findings, plus the pattern findings that no parser finding claims.
+
+    A pattern match inside the spans a parser finding claims is the same problem: it joins the
+    smallest such claim. The parser keeps its category, place and details; it takes the pattern's
+    id when the match is on its own evidence line or agrees on the category, the playbook only
+    when the categories agree, and the pattern's message when its own only repeats the matched
+    line. Inside a `quiet` claim the match is dropped."""
+    claims = [(span, finding) for finding in parsed for span in _spans(finding)]
+    unclaimed: list[Finding] = []
+    for pattern in matched:
+        offset = pattern.details.get("offset")
+        inside = [(end - start, finding) for (start, end), finding in claims
+                  if isinstance(offset, int) and start <= offset < end]  # fmt: skip
+        if not inside:
+            unclaimed.append(pattern)
+            continue
+        owner = min(inside, key=lambda pair: pair[0])[1]
+        if owner.category != QUIET:
+            _adopt(owner, pattern)
+    return [f for f in parsed if f.category != QUIET] + unclaimed
+
+
+def _spans(finding: Finding) -> list[tuple[int, int]]:
+    spans = finding.details.get("spans")
+    if not isinstance(spans, list):
+        return []
+    return [(s[0], s[1]) for s in spans if isinstance(s, list | tuple) and len(s) == 2]
+
+
+def _adopt(owner: Finding, pattern: Finding) -> None:
+    """The pattern's id (and playbook) for the parser finding that holds its match."""
+    offset = pattern.details.get("offset", -1)
+    start = owner.details.get("offset", -2)
+    evidence = str(owner.details.get("evidence", ""))
+    on_evidence = isinstance(start, int) and start <= offset <= start + len(evidence)
+    agrees = pattern.category == owner.category
+    if owner.pattern_id is None and (on_evidence or agrees):
+        owner.pattern_id = pattern.pattern_id
+        if on_evidence and agrees and owner.message.strip() == evidence.strip():
+            owner.message = pattern.message  # the pattern explains what the parser only repeats
+    if owner.playbook is None and agrees:
+        owner.playbook = pattern.playbook
 
 
 def merge(findings: list[Finding]) -> list[Finding]:

@@ -1,4 +1,8 @@
-"""Test-run summaries (counts and failing test ids) for test-history.log."""
+"""Test-run summaries (counts, failing test ids, outcome) for test-history.log.
+
+pytest in every form (`-q`, `-qq` without a final line, `-v`, `--tb=...`, `-x`, `-r...`, a run
+cut by `| tail`), `python -m unittest`, and `cargo test`. Passing runs are summarised too.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +10,100 @@ import re
 from typing import Any
 
 from healing_hooks import commandline
+from healing_hooks.detect import pytest_report
 
-PYTEST_COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)\b")
-PYTEST_SUMMARY = re.compile(
-    r"^=*\s*((?:\d+ (?:passed|failed|errors?|skipped|xfailed|xpassed|deselected|warnings?)"
-    r"(?:, )?)+)(?: in [\d.]+s.*)?\s*=*\s*$|^=+ no tests ran in [\d.]+s",
-    re.M,
-)
-PYTEST_FAILED_ID = re.compile(r"^(?:FAILED|ERROR) (\S+?)(?: - .*)?$", re.M)
 CARGO_RESULT = re.compile(r"^test result: (?:ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored", re.M)
 CARGO_FAILED_ID = re.compile(r"^test (\S+) \.\.\. FAILED$", re.M)
-_NORMAL = {"error": "errors", "warning": "warnings"}
+UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in [\d.]+s$", re.M)
+UNITTEST_RESULT = re.compile(r"^(?P<word>OK|FAILED)(?: \((?P<detail>[^)]*)\))?\s*$", re.M)
+UNITTEST_FAILED_ID = re.compile(r"^(?:FAIL|ERROR): (\w+) \(([\w.]+)\)", re.M)
+_UNITTEST_KEYS = {"failures": "failed", "errors": "errors", "skipped": "skipped",
+                  "expected failures": "xfailed", "unexpected successes": "xpassed"}  # fmt: skip
+MAIN_COUNTS = ("passed", "failed", "errors", "skipped")
+EXTRA_COUNTS = ("xfailed", "xpassed", "deselected", "warnings", "rerun")
+MAX_FAILED_IDS = 200
 
 
 def summarize_test_run(command: str, text: str, exit_code: int | None) -> dict[str, Any] | None:
-    """Counts and failing ids of a test run, or None when the command runs no tests."""
+    """Counts, failing ids and outcome of a test run, or None when the command runs no tests."""
     if not commandline.runs_tests(command):
         return None
-    summary: dict[str, Any] = {"runner": _runner(command), "exit_code": exit_code}
     counts: dict[str, int] = {}
     failed: list[str] = []
+    for reader in (_cargo, _pytest, _unittest):
+        reader(text, counts, failed)
+    summary: dict[str, Any] = {"runner": _runner(command), "exit_code": exit_code}
+    summary.update({key: counts.get(key, 0) for key in MAIN_COUNTS})
+    summary.update({key: counts[key] for key in EXTRA_COUNTS if counts.get(key)})
+    summary["outcome"] = _outcome(counts, text, exit_code)
+    summary["failed_tests"] = list(dict.fromkeys(failed))[:MAX_FAILED_IDS]
+    return summary
+
+
+def _add(counts: dict[str, int], key: str, value: int) -> None:
+    counts[key] = counts.get(key, 0) + value
+
+
+def _cargo(text: str, counts: dict[str, int], failed: list[str]) -> None:
     for match in CARGO_RESULT.finditer(text):
         for key, value in zip(("passed", "failed", "skipped"), match.groups(), strict=True):
-            counts[key] = counts.get(key, 0) + int(value)
+            _add(counts, key, int(value))
     failed.extend(CARGO_FAILED_ID.findall(text))
-    summaries = list(PYTEST_SUMMARY.finditer(text))
-    last = summaries[-1] if summaries else None
-    if last is not None and last.group(1):
-        for number, word in PYTEST_COUNT.findall(last.group(1)):
-            counts[_NORMAL.get(word, word)] = int(number)
-    failed.extend(PYTEST_FAILED_ID.findall(text))
-    summary.update({k: counts.get(k, 0) for k in ("passed", "failed", "errors", "skipped")})
-    summary["failed_tests"] = list(dict.fromkeys(failed))[:200]
-    return summary
+
+
+def _pytest(text: str, counts: dict[str, int], failed: list[str]) -> None:
+    markers = (pytest_report.MARKERS, pytest_report.FINAL_LINE, pytest_report.PROGRESS)
+    if not any(marker.search(text) for marker in markers):
+        return
+    found = pytest_report.layout(text)
+    for key, value in (pytest_report.counts(text, found) or {}).items():
+        _add(counts, key, value)
+    entries = [e.test_id for e in found.failing_entries()]
+    if not entries:
+        entries = [
+            m.group("id")
+            for m in pytest_report.VERBOSE.finditer(text)
+            if m.group("word") in ("FAILED", "ERROR")
+        ]
+        entries += [
+            s.title[len("ERROR collecting ") :]
+            for s in found.sections
+            if s.title.startswith("ERROR collecting ")
+        ]
+    failed.extend(entries)
+
+
+def _unittest(text: str, counts: dict[str, int], failed: list[str]) -> None:
+    ran = UNITTEST_RAN.search(text)
+    if ran is None:
+        return
+    results = list(UNITTEST_RESULT.finditer(text, ran.end()))
+    parsed: dict[str, int] = {}
+    if results and results[0].group("detail"):
+        for part in results[0].group("detail").split(", "):
+            name, _, number = part.partition("=")
+            if name in _UNITTEST_KEYS and number.isdigit():
+                parsed[_UNITTEST_KEYS[name]] = int(number)
+    not_passed = sum(parsed.values())
+    for key, value in parsed.items():
+        _add(counts, key, value)
+    _add(counts, "passed", max(int(ran.group(1)) - not_passed, 0))
+    failed.extend(f"{where}.{name}" if not where.endswith(name) else where
+                  for name, where in UNITTEST_FAILED_ID.findall(text))  # fmt: skip
+
+
+def _outcome(counts: dict[str, int], text: str, exit_code: int | None) -> str:
+    """passed, failed, no tests, interrupted (a collection error or a signal), or unknown."""
+    if re.search(r"^!+ Interrupted: ", text, re.M) or exit_code in (2, 130, 137, 143, 124):
+        return "interrupted"
+    if counts.get("failed") or counts.get("errors"):
+        return "failed"
+    ran = sum(counts.get(key, 0) for key in ("passed", "xfailed", "xpassed"))
+    if ran:
+        return "failed" if exit_code not in (0, None) else "passed"
+    if counts or exit_code == 5 or re.search(r"^=+ no tests ran", text, re.M):
+        return "no tests"
+    return "unknown"
 
 
 def _runner(command: str) -> str:

@@ -1,0 +1,474 @@
+"""pytest output → findings: collection and conftest errors first, then one per failing test.
+
+Each finding names the test id (`tests/t.py::TestA::test_b[x]`), the precise place (the
+innermost project entry of pytest's traceback, or where a SyntaxError points), the exception
+or the assertion and pytest's `E` lines. Categories: the underlying error's for collection and
+conftest errors (`import`, `dependency`, `syntax`, ...); for tests, `test` unless the exception
+has a category a fixer can act on (`type`, `name`, `attribute`, `async`, `timeout`, ...).
+A passing run yields only a `quiet` claim over its output (see `detect.merge_findings`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from healing_hooks import commandline
+from healing_hooks.detect import pytest_report as report
+from healing_hooks.detect import pytest_session as session
+from healing_hooks.detect.python_errors import classify_exception
+from healing_hooks.detect.text import relative_to_root
+from healing_hooks.detect.tracebacks import (
+    EXCEPTION_LINE,
+    FRAME,
+    Frame,
+    Line,
+    innermost_project_frame,
+    innermost_project_location_of,
+    leaves,
+    parse_chains,
+    project_rank,
+    text_lines,
+)
+from healing_hooks.findings import Finding, Location
+from healing_hooks.observation import Observation
+
+MAX_TEST_FINDINGS = 10
+ACTIONABLE = frozenset(
+    {"import", "dependency", "syntax", "async", "timeout", "type", "name", "attribute",
+     "permission", "network", "command"}
+)  # fmt: skip
+"""Categories a failing test keeps from its exception; any other exception in a test is `test`."""
+
+LOCATION_LINE = re.compile(
+    r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"
+    r"(?::(?: (?P<rest>.*?))?)?\s*$"
+)
+FIXTURE_FILE = re.compile(r"^file (?P<file>.+), line (?P<line>\d+)$")
+FIXTURE_MISSING = re.compile(r"^E\s+fixture '(?P<name>\w+)' not found$", re.M)
+_FIXTURE_HINT = re.compile(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
+FIXTURE_AVAILABLE = re.compile(r"^>\s+available fixtures: (?P<names>.*)$", re.M)
+TIMEOUT = re.compile(r"Timeout \(>[\d.]+s\) from pytest-timeout|^\++ Timeout \++$", re.M)
+ASYNC_UNSUPPORTED = "async def functions are not natively supported"
+CAPTURED = re.compile(r"^-{3,} .+ -{3,}$")
+CONFTEST = re.compile(r"^ImportError while loading conftest '(?P<path>[^']+)'\.$", re.M)
+_STOPPED = re.compile(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+$", re.M)
+_BEFORE_TESTS = ("collect", "conftest")
+_TEST_FILE = re.compile(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
+
+
+@dataclass
+class Failure:
+    """One failing test, error or collection problem, as read from its section."""
+
+    kind: str
+    title: str
+    start: int
+    end: int
+    test_id: str = ""
+    exception: str = ""
+    message: str = ""
+    evidence: str = ""
+    offset: int = 0
+    frames: list[Frame] = field(default_factory=list)
+    place: Frame | None = None
+    explanation: list[str] = field(default_factory=list)
+    text: str = ""
+    header: str = ""
+
+
+def pytest_findings(obs: Observation, text: str) -> list[Finding]:
+    """Findings of a pytest run's output (empty when the output holds no pytest report)."""
+    if not (report.looks_like_pytest(text) or _runs_pytest(obs.command)):
+        return []
+    found = report.layout(text)
+    root = obs.project_root
+    counts = report.counts(text, found) or {}
+    notes = [m.group("note") for m in _STOPPED.finditer(text)]
+    if found.final is not None:
+        notes.append(found.final.group(0).strip(" ="))
+    failures = _conftest_failures(text, root)
+    failures += [_section_failure(text, section, found, root) for section in found.sections]
+    failures += _line_mode_failures(text, found, root)
+    failures += _summary_only_failures(text, found, failures)
+    findings = _capped([_finding(f, root, counts, notes, found) for f in failures])
+    findings += session.internal_errors(text, root) + session.thread_timeouts(text, root)
+    findings += session.usage_findings(text, root)
+    if not findings:
+        findings += session.empty_run(obs, text, found, counts)
+    findings.append(session.quiet_claim(found, text, passed=not findings))
+    return findings
+
+
+def _runs_pytest(command: str) -> bool:
+    return any("pytest" in p or "py.test" in p for p in commandline.programs(command))
+
+
+def _section_failure(text: str, section: report.Section, found: report.PytestLayout, root: str) -> Failure:
+    title = section.title
+    kind = "failure"
+    if title.startswith("ERROR collecting "):
+        kind, title = "collect", title[len("ERROR collecting ") :]
+    elif match := re.match(r"ERROR at (setup|teardown) of (.+)$", title):
+        kind, title = match.group(1), match.group(2)
+    lines = _body_lines(text, section.body, section.end)
+    failure = Failure(kind, title, section.start, section.end, text=text[section.body : section.end])
+    failure.header = section.title
+    _read_body(failure, lines, root)
+    failure.test_id = _test_id(failure, found, root, text)
+    if not failure.evidence:  # the section was cut (`| tail`, the host's truncation): the summary says
+        entry = next((e for e in found.failing_entries() if e.test_id == failure.test_id), None)
+        if entry is not None:
+            _read_summary_message(failure, entry)
+    return failure
+
+
+def _body_lines(text: str, start: int, end: int) -> list[Line]:
+    """The section's lines up to its captured-output blocks."""
+    lines: list[Line] = []
+    for offset, content in text_lines(text[:end], start):
+        if CAPTURED.match(content):
+            break
+        lines.append((offset, content))
+    return lines
+
+
+def _read_body(failure: Failure, lines: Sequence[Line], root: str) -> None:
+    """Exception, message, frames and place of a section in any `--tb` style."""
+    if any("Traceback (most recent call last)" in content for _, content in lines):
+        chains = [chain for chain, _ in leaves(parse_chains(lines))]
+        if chains:
+            final = chains[-1][-1]
+            failure.exception, failure.message = final.exception, final.message
+            failure.evidence, failure.offset = final.evidence, final.offset
+            failure.frames = [f for report_ in chains[-1] for f in report_.all_frames()]
+            failure.place = innermost_project_location_of(chains[-1], root)
+            failure.explanation = [final.evidence, *final.more]
+            return
+    failure.frames, raised = _entries(lines)
+    explanation = _last_e_group(lines)
+    failure.explanation = [content for _, content in explanation][:40]
+    _read_exception(failure, explanation, raised, root)
+    if failure.place is None:
+        failure.place = innermost_project_frame(failure.frames, root)
+
+
+def _entries(lines: Sequence[Line]) -> tuple[list[Frame], str]:
+    """pytest's traceback entries (`path:line: in func` / `path:line: Exc`) and the raised type."""
+    frames: list[Frame] = []
+    raised = ""
+    arrow = ""
+    for index, (offset, content) in enumerate(lines):
+        if content.startswith(">"):
+            arrow = "" if _FIXTURE_HINT.match(content) else content[1:].strip()
+            continue
+        match = LOCATION_LINE.match(content) or FIXTURE_FILE.match(content)
+        if match is None:
+            continue
+        rest = (match.groupdict().get("rest") or "").strip()
+        function = rest[3:] if rest.startswith("in ") else ""
+        code = arrow
+        below = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if (function or content.startswith("file ")) and below.startswith("  "):
+            code = below.strip()
+        frame = Frame(match.group("file"), int(match.group("line")), function, offset, code)
+        if frames and (frames[-1].file, frames[-1].line) == (frame.file, frame.line):
+            frame = frames.pop() if frames[-1].code and not code else frame
+        frames.append(frame)
+        if rest and not function and EXCEPTION_LINE.match(rest):
+            raised = rest.split(":", 1)[0]
+        arrow = ""
+    return frames, raised
+
+
+def _last_e_group(lines: Sequence[Line]) -> list[Line]:
+    """The last block of `E` lines, with pytest's `E` column and the common indent removed."""
+    groups: list[list[Line]] = []
+    previous_e = False
+    for offset, content in lines:
+        is_e = content == "E" or content.startswith("E ")
+        if is_e and not previous_e:
+            groups.append([])
+        if is_e:
+            groups[-1].append((offset, content[1:]))
+        previous_e = is_e
+    if not groups:
+        return []
+    group = groups[-1]
+    indent = min((len(c) - len(c.lstrip(" ")) for _, c in group if c.strip()), default=0)
+    return [(offset + 1 + indent, content[indent:]) for offset, content in group]
+
+
+def _read_exception(failure: Failure, explanation: list[Line], raised: str, root: str) -> None:
+    """The exception (or assertion) of the last `E` block; a SyntaxError's own place."""
+    if any(FRAME.match(content) for _, content in explanation):
+        chains = parse_chains(explanation)
+        if chains:
+            final = chains[-1][-1]
+            failure.exception, failure.message = final.exception, final.message
+            failure.evidence, failure.offset = final.evidence, final.offset
+            failure.place = final.syntax or innermost_project_frame(final.frames, root)
+            return
+    for offset, content in explanation:
+        match = EXCEPTION_LINE.match(content)
+        if match and match.group("message") is not None and _is_exception_name(match.group("type")):
+            failure.exception = match.group("type")
+            failure.message = match.group("message").strip()
+            failure.evidence, failure.offset = content.strip(), offset
+            return
+    if explanation:
+        offset, content = explanation[0]
+        failure.evidence, failure.offset = content.strip(), offset
+        failure.message = content.strip()
+        failure.exception = raised or ("AssertionError" if content.lstrip().startswith("assert") else "")
+    else:
+        failure.exception = raised
+
+
+def _is_exception_name(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return (
+        last[:1].isupper()
+        and re.search(
+            r"(?:Error|Exception|Warning|Failed|Exit|Interrupt|Group|Timeout|"
+            r"Iteration|Failure|Invalid\w*)$|^Failed$",
+            last,
+        )
+        is not None
+    )
+
+
+def _test_id(failure: Failure, found: report.PytestLayout, root: str, text: str) -> str:
+    """The test's node id: from the short summary, the `-v` lines, else built from its file."""
+    if failure.kind == "collect":
+        return relative_to_root(failure.title, root)
+    key = failure.title
+    for entry in found.failing_entries():
+        if report.section_key(entry.test_id) == key:
+            return entry.test_id
+    for match in report.VERBOSE.finditer(text):
+        if report.section_key(match.group("id")) == key:
+            return match.group("id")
+    test_file = _test_file(failure, root, text)
+    bracket = key.find("[")
+    name = key if bracket < 0 else key[:bracket]
+    params = "" if bracket < 0 else key[bracket:]
+    return f"{test_file}::{name.replace('.', '::')}{params}" if test_file else key
+
+
+def _test_file(failure: Failure, root: str, text: str) -> str:
+    """The test's file: the outermost test-file entry, else the only file with a failure mark."""
+    for frame in failure.frames:
+        relative = relative_to_root(frame.file, root)
+        if _TEST_FILE.search(relative) and project_rank(frame.file, root) > 0:
+            return relative
+    marked = {m.group("file") for m in report.PROGRESS.finditer(text) if re.search("[FEX]", m.group("marks"))}
+    return marked.pop() if len(marked) == 1 else ""
+
+
+def _conftest_failures(text: str, root: str) -> list[Failure]:
+    failures = []
+    for match in CONFTEST.finditer(text):
+        end = text.find("\n\n", match.end())
+        end = len(text) if end < 0 else end
+        failure = Failure("conftest", match.group("path"), match.start(), end, text=text[match.start() : end])
+        failure.header = match.group(0)
+        _read_body(failure, text_lines(text[:end], match.end() + 1), root)
+        failure.test_id = relative_to_root(match.group("path"), root)
+        failures.append(failure)
+    return failures
+
+
+def _line_mode_failures(text: str, found: report.PytestLayout, root: str) -> list[Failure]:
+    """`--tb=line`: a FAILURES region without sections, one `path:line: message` per test."""
+    failures: list[Failure] = []
+    ids = [e.test_id for e in found.entries if e.word == "FAILED"]
+    for title, start, end in found.regions:
+        if title != "FAILURES" or any(s.report == "FAILURES" for s in found.sections):
+            continue
+        lines = text_lines(text[:end], start)
+        group_start = start
+        for offset, content in lines:
+            match = LOCATION_LINE.match(content)
+            if match is None or not match.group("rest"):
+                continue
+            failure = Failure("failure", "", group_start, offset + len(content))
+            failure.text = text[group_start:offset]
+            rest = match.group("rest")
+            failure.frames = [Frame(match.group("file"), int(match.group("line")), "", offset)]
+            failure.place = failure.frames[0]
+            failure.explanation = [rest]
+            _read_exception(failure, [(offset + len(content) - len(rest), rest)], "", root)
+            relative = relative_to_root(match.group("file"), root)
+            failure.test_id = next((i for i in ids if i.split("::", 1)[0] == relative), relative)
+            if failure.test_id in ids:
+                ids.remove(failure.test_id)
+            failures.append(failure)
+            group_start = offset + len(content) + 1
+    return failures
+
+
+def _summary_only_failures(text: str, found: report.PytestLayout, known: list[Failure]) -> list[Failure]:
+    """Failing tests named only in the short summary (`--tb=no`, or sections cut away)."""
+    seen = {f.test_id for f in known}
+    failures = []
+    for entry in found.failing_entries():
+        if entry.test_id in seen or any(f.kind == "collect" and f.test_id == entry.test_id for f in known):
+            continue
+        seen.add(entry.test_id)
+        kind = "failure" if entry.word == "FAILED" else ("collect" if "::" not in entry.test_id else "setup")
+        failure = Failure(kind, report.section_key(entry.test_id), entry.start, entry.end, entry.test_id)
+        failure.text = text[entry.start : entry.end]
+        _read_summary_message(failure, entry)
+        failure.frames = [Frame(entry.test_id.split("::", 1)[0], 0, "", entry.start)]
+        failures.append(failure)
+    return failures
+
+
+def _read_summary_message(failure: Failure, entry: report.SummaryEntry) -> None:
+    """Exception and message from a `FAILED id - message` line (pytest may have cut it with ...)."""
+    message = entry.message
+    match = EXCEPTION_LINE.match(message)
+    if match and match.group("message") is not None and _is_exception_name(match.group("type")):
+        failure.exception, failure.message = match.group("type"), match.group("message")
+    else:
+        failure.message = message
+        failure.exception = failure.exception or ("AssertionError" if message.startswith("assert") else "")
+    failure.evidence = f"{entry.word} {entry.test_id}" + (f" - {message}" if message else "")
+    failure.offset = entry.start
+
+
+def _finding(
+    failure: Failure, root: str, counts: dict[str, int], notes: list[str], found: report.PytestLayout
+) -> Finding:
+    category, kind, details = _meaning(failure, root)
+    place = failure.place
+    location = None
+    if place is not None:
+        location = Location(relative_to_root(place.file, root), place.line or None)
+    elif failure.test_id:
+        location = Location(failure.test_id.split("::", 1)[0])
+    spans = [[failure.start, failure.end]]
+    spans += [[e.start, e.end] for e in found.entries if e.test_id == failure.test_id]
+    details.update(
+        {
+            "test_id": failure.test_id,
+            "kind": kind,
+            "phase": failure.kind,
+            "header": failure.header,
+            "evidence": failure.evidence[:500],
+            "offset": failure.offset,
+            "spans": spans,
+            "explanation": failure.explanation[:15],
+            "frames": [_frame_dict(f, root) for f in failure.frames[-15:] if f.line],
+            "counts": counts,
+        }
+    )
+    if place is not None and place.code:
+        details["code"] = place.code
+        if place.column is not None:
+            details["code_column"] = place.column
+    if notes:
+        details["notes"] = notes
+    confidence = 0.95 if failure.kind in _BEFORE_TESTS else 0.9
+    return Finding(
+        category=category,
+        severity="high",
+        tool="pytest",
+        message=_message(failure, kind, details),
+        location=location,
+        confidence=confidence,
+        details={k: v for k, v in details.items() if v not in ("", [], {}, None)},
+    )
+
+
+def _meaning(failure: Failure, root: str) -> tuple[str, str, dict[str, Any]]:
+    """Category, kind and details of a failure, from pytest's own words or from the exception."""
+    text = failure.text
+    if ASYNC_UNSUPPORTED in text:
+        return "async", "async-test-without-plugin", {"notes": [ASYNC_UNSUPPORTED]}
+    if TIMEOUT.search(text):
+        return "timeout", "test-timeout", {"exception": failure.exception or "Timeout"}
+    if "[XPASS(strict)]" in text:
+        reason = text.split("[XPASS(strict)]", 1)[1].strip().splitlines()[0] if text else ""
+        return "test", "xpass-strict", {"reason": reason}
+    missing = FIXTURE_MISSING.search(text)
+    if missing is not None:
+        return "test", "missing-fixture", _fixture_details(missing.group("name"), text)
+    result = classify_exception(failure.exception or "AssertionError", failure.message, root)
+    details: dict[str, Any] = {**result.details, "exception_message": failure.message[:500]}
+    if failure.kind in ("collect", "conftest"):
+        return result.category, result.kind or "collection-error", details
+    if "DID NOT RAISE" in failure.message:
+        return "test", "did-not-raise", details
+    if result.details.get("exception") == "AssertionError":
+        details["assertion"] = re.sub(r"^AssertionError: ", "", failure.message)[:500]
+        return "test", "assertion", details
+    category = result.category if result.category in ACTIONABLE else "test"
+    return category, result.kind or "exception", details
+
+
+def _fixture_details(name: str, text: str) -> dict[str, Any]:
+    available_match = FIXTURE_AVAILABLE.search(text)
+    available = available_match.group("names").split(", ") if available_match else []
+    details: dict[str, Any] = {"name": name, "available": available}
+    close = difflib.get_close_matches(name, available, n=1, cutoff=0.8)
+    if close:
+        details["did_you_mean"] = close[0]
+    return details
+
+
+def _message(failure: Failure, kind: str, details: dict[str, Any]) -> str:
+    what = f"{failure.exception}: {failure.message}" if failure.exception else failure.message
+    if kind == "assertion":
+        what = details.get("assertion") or what
+    elif kind == "missing-fixture":
+        what = f"fixture '{details['name']}' not found"
+    elif kind == "xpass-strict":
+        what = f"[XPASS(strict)] {details.get('reason', '')}: it passed, and is marked xfail(strict=True)"
+    elif kind == "async-test-without-plugin":
+        what = f"{ASYNC_UNSUPPORTED} (install pytest-asyncio or anyio and mark the test)"
+    what = what.strip() or "failed"
+    prefix = {
+        "collect": f"collecting {failure.test_id} failed",
+        "conftest": f"conftest {failure.test_id} failed to import",
+        "setup": f"{failure.test_id}: error at setup",
+        "teardown": f"{failure.test_id}: error at teardown",
+    }.get(failure.kind, f"{failure.test_id} failed")
+    return f"{prefix}: {what}"[:400]
+
+
+def _frame_dict(frame: Frame, root: str) -> dict[str, Any]:
+    return {
+        "file": relative_to_root(frame.file, root),
+        "line": frame.line,
+        "function": frame.function,
+        "code": frame.code,
+    }
+
+
+def _capped(findings: list[Finding]) -> list[Finding]:
+    """Every collection/conftest error, the first MAX_TEST_FINDINGS tests, then one summary."""
+    first = [f for f in findings if f.details.get("phase") in _BEFORE_TESTS]
+    tests = [f for f in findings if f not in first]
+    if len(tests) <= MAX_TEST_FINDINGS:
+        return first + tests
+    kept, rest = tests[:MAX_TEST_FINDINGS], tests[MAX_TEST_FINDINGS:]
+    ids = [str(f.details.get("test_id")) for f in rest]
+    overflow = Finding(
+        category="test",
+        severity="high",
+        tool="pytest",
+        message=f"{len(rest)} more failing tests: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''}",
+        confidence=0.85,
+        details={
+            "test_ids": ids[:100],
+            "spans": [span for f in rest for span in f.details.get("spans", [])],
+            "offset": rest[0].details.get("offset", 0),
+            "counts": rest[0].details.get("counts", {}),
+        },
+    )
+    return [*first, *kept, overflow]

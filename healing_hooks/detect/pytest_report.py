@@ -1,0 +1,179 @@
+"""The layout of a pytest run's output: banners, report sections, summary lines, counts.
+
+Structure only (what is where); `detect/pytest.py` reads meaning into it and `testruns.py`
+takes the counts from it. Works on `-q`/`-qq`/`-v`, every `--tb` style, `-x`, `-r` flags and
+outputs cut by `| tail` or by the host's middle truncation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+BANNER = re.compile(r"^(?P<fill>[=!+])(?P=fill){2,} ?(?P<title>.*?) ?(?P=fill){2,}$", re.M)
+SECTION = re.compile(r"^_{2,} (?P<title>.+?) _{2,}$", re.M)
+COUNT_WORDS = (
+    "passed", "failed", "errors", "error", "skipped", "xfailed", "xpassed", "deselected",
+    "warnings", "warning", "rerun", "subtests passed", "subtests failed",
+)  # fmt: skip
+_COUNT = "|".join(COUNT_WORDS)
+FINAL_LINE = re.compile(
+    rf"^(?:=+ )?(?P<body>(?:\d+ (?:{_COUNT})(?:, )?)+|no tests ran)"
+    r"(?: in (?P<seconds>[\d.]+)s(?: \([\d:.]+\))?)?(?: =+)?[ \t]*$",
+    re.M,
+)
+COUNT = re.compile(rf"(\d+) ({_COUNT})\b")
+SUMMARY_ENTRY = re.compile(
+    r"^(?P<word>FAILED|ERROR|XPASS|XFAIL|PASSED) (?P<id>[^\s\[]+(?:\[.*?\](?= - |\s*$))?)"
+    r"(?: - (?P<message>.*))?\s*$",
+    re.M,
+)
+PROGRESS = re.compile(r"^(?P<file>\S+\.py) (?P<marks>[.FEsxXR]+)\s*(?:\[\s*\d+%\])?\s*$", re.M)
+VERBOSE = re.compile(
+    r"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?P<id>\S+\.py::\S.*?) "
+    r"(?P<word>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b",
+    re.M,
+)
+_NORMAL_WORD = {"error": "errors", "warning": "warnings"}
+REPORT_TITLES = frozenset({"FAILURES", "ERRORS"})
+QUIET_TITLES = frozenset({"PASSES", "XPASSES", "warnings summary", "slowest durations"})
+MARKERS = re.compile(
+    r"^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$|"
+    r"^ImportError while loading conftest |^INTERNALERROR> |^ERROR: (?:file or directory )?not found: |"
+    r"^_{3,} (?:ERROR collecting|ERROR at setup of|ERROR at teardown of|test_)\S",
+    re.M,
+)
+
+
+@dataclass
+class Section:
+    """One `____ title ____` block of a FAILURES or ERRORS report: [start, end) in the text."""
+
+    title: str
+    report: str
+    start: int
+    body: int
+    end: int
+
+
+@dataclass
+class SummaryEntry:
+    word: str
+    test_id: str
+    message: str
+    start: int
+    end: int
+
+
+@dataclass
+class PytestLayout:
+    """Where everything is in one pytest output."""
+
+    session: tuple[int, int] | None = None
+    regions: list[tuple[str, int, int]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    entries: list[SummaryEntry] = field(default_factory=list)
+    final: re.Match[str] | None = None
+    banners: list[re.Match[str]] = field(default_factory=list)
+
+    def failing_entries(self) -> list[SummaryEntry]:
+        return [e for e in self.entries if e.word in ("FAILED", "ERROR")]
+
+
+def looks_like_pytest(text: str) -> bool:
+    """Whether the output holds a pytest report (a header, a report section, a conftest error)."""
+    return MARKERS.search(text) is not None
+
+
+def layout(text: str) -> PytestLayout:
+    """Find the banners, report regions, sections and summary entries of a pytest output."""
+    found = PytestLayout(banners=list(BANNER.finditer(text)))
+    finals = list(FINAL_LINE.finditer(text))
+    found.final = finals[-1] if finals else None
+    for position, banner in enumerate(found.banners):
+        end = found.banners[position + 1].start() if position + 1 < len(found.banners) else len(text)
+        if found.final is not None and banner.start() < found.final.start() < end:
+            end = found.final.start()
+        found.regions.append((banner.group("title"), banner.end() + 1, end))
+    found.session = _session(text, found)
+    for title, start, end in found.regions:
+        if title in REPORT_TITLES:
+            found.sections.extend(_sections(text, title, start, end))
+    found.entries = [
+        SummaryEntry(m["word"], m["id"], m["message"] or "", m.start(), m.end())
+        for m in SUMMARY_ENTRY.finditer(text)
+    ]
+    return found
+
+
+def _session(text: str, found: PytestLayout) -> tuple[int, int] | None:
+    start = next((b.start() for b in found.banners if b.group("title") == "test session starts"), None)
+    if start is None:
+        first = PROGRESS.search(text) or VERBOSE.search(text)
+        start = first.start() if first else None
+    if start is None:
+        return None
+    end = found.final.end() if found.final is not None and found.final.start() >= start else len(text)
+    return start, end
+
+
+def _sections(text: str, report: str, start: int, end: int) -> list[Section]:
+    heads = list(SECTION.finditer(text, start, end))
+    return [
+        Section(
+            title=head.group("title"),
+            report=report,
+            start=head.start(),
+            body=head.end() + 1,
+            end=heads[i + 1].start() if i + 1 < len(heads) else end,
+        )
+        for i, head in enumerate(heads)
+    ]
+
+
+def report_spans(text: str) -> list[tuple[int, int]]:
+    """Where pytest reports failures itself: FAILURES / ERRORS regions and INTERNALERROR lines."""
+    if not looks_like_pytest(text):
+        return []
+    spans = [(start, end) for title, start, end in layout(text).regions if title in REPORT_TITLES]
+    internal = [m.span() for m in re.finditer(r"^INTERNALERROR> .*$", text, re.M)]
+    return spans + internal
+
+
+def counts(text: str, found: PytestLayout | None = None) -> dict[str, int] | None:
+    """The run's counts from its final line; else from the progress marks or `-v` words."""
+    found = found or layout(text)
+    if found.final is not None:
+        result: dict[str, int] = {}
+        for number, word in COUNT.findall(found.final.group("body")):
+            key = _NORMAL_WORD.get(word, word)
+            result[key] = result.get(key, 0) + int(number)
+        return result
+    return _counts_from_progress(text)
+
+
+_MARKS = {".": "passed", "F": "failed", "E": "errors", "s": "skipped", "x": "xfailed", "X": "xpassed"}
+_WORDS = {"PASSED": "passed", "FAILED": "failed", "ERROR": "errors", "SKIPPED": "skipped",
+          "XFAIL": "xfailed", "XPASS": "xpassed"}  # fmt: skip
+
+
+def _counts_from_progress(text: str) -> dict[str, int] | None:
+    result: dict[str, int] = {}
+    verbose = VERBOSE.findall(text)
+    for _, word in verbose:
+        result[_WORDS[word]] = result.get(_WORDS[word], 0) + 1
+    if not verbose:
+        marks = "".join(m.group("marks") for m in PROGRESS.finditer(text))
+        marks += "".join(re.findall(r"^([.FEsxX]+)\s*\[\s*\d+%\]\s*$", text, re.M))
+        for mark in marks:
+            if mark in _MARKS:
+                result[_MARKS[mark]] = result.get(_MARKS[mark], 0) + 1
+    return result or None
+
+
+def section_key(test_id: str) -> str:
+    """How a section header names a test: `tests/t.py::TestA::test_b[x::y]` → `TestA.test_b[x::y]`."""
+    name = test_id.split("::", 1)[1] if "::" in test_id else test_id
+    bracket = name.find("[")
+    head, params = (name, "") if bracket < 0 else (name[:bracket], name[bracket:])
+    return head.replace("::", ".") + params

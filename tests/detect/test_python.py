@@ -1,0 +1,466 @@
+"""The Python detector on real output: the corpus's scripts, and the shapes the corpus lacks.
+
+Every output comes from a real interpreter run on a small project in a fresh folder. Windows
+paths, container prefixes and the host's truncation are real outputs transformed the way those
+environments print them; colour codes come from a real Python 3.13 with PYTHON_COLORS=1.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from healing_hooks.detect import detect
+from healing_hooks.detect.python import python_findings
+from healing_hooks.detect.python_errors import classify_exception, is_project_module
+from healing_hooks.detect.text import clean_output
+from healing_hooks.findings import Finding
+from healing_hooks.observation import Observation, observation_from_payload
+from tests.corpus import cases_python
+from tests.corpus.runner import Case, Recorded, run_case, source, to_payload
+from tests.detect import pyruns
+from tests.detect.corpus_check import analyse, finding_text, judge
+
+NOT_TRACEBACKS = {
+    "python-sys-exit-with-code-and-message",  # a message and an exit status: the shell detector's
+    "python-sys-exit-string",
+    "python-timeout-exit-124",
+    "python-script-path-not-found",
+}
+CASES = [case for case in cases_python.CASES if case.name not in NOT_TRACEBACKS]
+
+
+@pytest.fixture(scope="module")
+def recorded() -> Iterator[dict[str, Recorded]]:
+    """Every corpus case of this file, run once (in parallel) for the whole module."""
+    yield pyruns.record_all(CASES)
+    pyruns.cleanup()
+
+
+def recording(recorded: dict[str, Recorded], name: str) -> Recorded:
+    if name not in recorded:
+        pytest.skip(f"{name} cannot run here (a requirement is missing)")
+    return recorded[name]
+
+
+def observed(rec: Recorded) -> Observation:
+    """The observation the hook builds from this recording's payload."""
+    return observation_from_payload(to_payload(rec), {"CLAUDE_PROJECT_DIR": str(rec.root)})
+
+
+def own(rec: Recorded) -> list[Finding]:
+    """The Python parser's own findings (no patterns, no merge)."""
+    obs = observed(rec)
+    return python_findings(obs, clean_output(obs.output))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_corpus_case_is_found_at_its_place(case: Case, recorded: dict[str, Recorded]) -> None:
+    rec = recording(recorded, case.name)
+    verdict = judge(case, analyse(to_payload(rec), str(rec.root)))
+    assert verdict.ok, f"{verdict.outcome}: {verdict.reason}\n{rec.output[-1500:]}"
+    assert verdict.findings[0].category == case.expect.category  # type: ignore[union-attr]
+    assert verdict.findings[0].tool == "python"
+
+
+FACTS: list[tuple[str, dict[str, Any]]] = [
+    ("python-unexpected-keyword-argument", {"callee": "create_user", "argument": "emial"}),
+    ("python-missing-positional-argument", {"callee": "Mailer.send", "argument": "recipient", "count": "1"}),
+    ("python-too-many-positional-arguments", {"callee": "add", "expected": "2", "given": "3"}),
+    ("python-unsupported-operand-in-package", {"operator": "+=", "left": "int", "right": "str"}),
+    ("python-name-error-did-you-mean", {"name": "totl", "did_you_mean": "total"}),
+    ("python-name-error-missing-import", {"name": "json", "kind": "undefined-name"}),
+    ("python-unbound-local-error", {"name": "count", "kind": "unbound-local"}),
+    ("python-attribute-error-did-you-mean", {"type": "User", "attribute": "emial", "did_you_mean": "email"}),
+    (
+        "python-attribute-error-module",
+        {"module": "blog.text", "attribute": "slugfy", "did_you_mean": "slugify"},
+    ),
+    ("python-attribute-error-none", {"type": "NoneType", "attribute": "group", "kind": "none-attribute"}),
+    ("python-cannot-import-name-absolute", {"name": "Invoice", "module": "shop.models"}),
+    ("python-circular-import", {"name": "Customer", "module": "shop.customers", "kind": "circular-import"}),
+    ("python-module-not-found-project", {"module": "helpers", "kind": "missing-project-module"}),
+    ("python-module-not-found-submodule", {"module": "shop.payments", "kind": "missing-project-module"}),
+    ("python-dependency-yaml", {"module": "yaml", "exception": "ModuleNotFoundError"}),
+    (
+        "python-dependency-sklearn-in-package",
+        {"module": "sklearn", "code": "from sklearn.linear_model import LinearRegression"},
+    ),
+    ("python-await-sync-method", {"type": "NoneType", "kind": "await-non-awaitable"}),
+    ("python-asyncio-run-inside-running-loop", {"kind": "nested-event-loop"}),
+    ("python-key-error-dict", {"key": "banana"}),
+    ("python-called-process-error", {"exit_status": "2", "kind": "subprocess-failed"}),
+    ("python-permission-error-exec", {"path": "./tools/lint.sh"}),
+    ("python-file-not-found", {"path": "data/input.csv", "kind": "missing-file"}),
+]
+
+
+@pytest.mark.parametrize(("name", "facts"), FACTS, ids=[name for name, _ in FACTS])
+def test_details_carry_what_a_fixer_needs(
+    name: str, facts: dict[str, Any], recorded: dict[str, Recorded]
+) -> None:
+    (finding,) = own(recording(recorded, name))
+    assert {key: finding.details.get(key) for key in facts} == facts
+
+
+def test_frames_are_innermost_last_with_code(recorded: dict[str, Recorded]) -> None:
+    (finding,) = own(recording(recorded, "python-unsupported-operand-in-package"))
+    frames = finding.details["frames"]
+    assert [(f["file"], f["line"]) for f in frames[-3:]] == [
+        ("shop/cli.py", 9),
+        ("shop/cli.py", 5),
+        ("shop/pricing.py", 4),
+    ]
+    assert frames[-1] == {
+        "file": "shop/pricing.py",
+        "line": 4,
+        "function": "total",
+        "code": "result += price",
+    }
+    assert finding.details["code"] == "result += price"
+
+
+def test_chain_reports_the_final_exception_with_its_causes(recorded: dict[str, Recorded]) -> None:
+    (finding,) = own(recording(recorded, "python-chained-during-handling"))
+    assert finding.details["exception"] == "ConfigError"
+    assert finding.message == "ConfigError: port is not configured (during handling of KeyError: 'port')"
+    (cause,) = finding.details["chain"]
+    assert cause["exception"] == "KeyError"
+    assert cause["location"] == "settings.py:10"
+    assert cause["relation"].startswith("During handling of the above exception")
+
+
+def test_chain_to_a_network_error_is_network(recorded: dict[str, Recorded]) -> None:
+    (finding,) = own(recording(recorded, "python-connection-refused-urllib"))
+    assert (finding.category, str(finding.location)) == ("network", "health.py:10")
+    assert finding.details["chain"][0]["exception"] == "ConnectionRefusedError"
+
+
+def test_warning_of_a_run_that_exited_0_is_medium_async(recorded: dict[str, Recorded]) -> None:
+    (finding,) = own(recording(recorded, "python-coroutine-never-awaited-warning-exit-0"))
+    assert (finding.category, finding.severity, str(finding.location)) == ("async", "medium", "notify.py:11")
+    assert finding.details["callee"] == "send_email"
+    assert finding.details["code"] == "send_email(user)"
+
+
+def test_warning_at_exit_joins_the_crash(recorded: dict[str, Recorded]) -> None:
+    (finding,) = own(recording(recorded, "python-coroutine-never-awaited-then-crash"))
+    assert finding.category == "async"
+    assert finding.details["notes"] == ["sys:1: RuntimeWarning: coroutine 'fetch_user' was never awaited"]
+
+
+def test_parser_and_pattern_make_one_finding(recorded: dict[str, Recorded]) -> None:
+    """The seed pattern `dependency-missing-module` and the parser see the same line: one finding."""
+    findings = detect(observed(recording(recorded, "python-dependency-yaml")))
+    assert len(findings) == 1
+    (finding,) = findings
+    assert (finding.tool, finding.pattern_id, finding.playbook) == ("python", "dependency-missing-module",
+                                                                  "missing-dependency")  # fmt: skip
+    assert str(finding.location) == "load_config.py:1"
+
+
+def test_pattern_of_another_category_lends_its_id_not_its_playbook(recorded: dict[str, Recorded]) -> None:
+    (finding,) = detect(observed(recording(recorded, "python-module-not-found-project")))
+    assert (finding.category, finding.pattern_id, finding.playbook) == (
+        "import",
+        "dependency-missing-module",
+        None,
+    )
+
+
+# --- shapes the corpus lacks: real runs -------------------------------------------------------
+
+
+def run(tmp_path: Path, files: dict[str, str], command: str) -> tuple[Recorded, Observation]:
+    case = Case(name=tmp_path.name, tool="python", files=files, command=command, expect=None)
+    rec = run_case(case, tmp_path / "project")
+    return rec, observed(rec)
+
+
+TASK_GROUP = source("""
+    import asyncio
+
+
+    async def fetch(port: int) -> None:
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+    async def parse(text: str) -> int:
+        return int(text)
+
+
+    async def main() -> None:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(fetch(1))
+            group.create_task(parse("x"))
+
+
+    asyncio.run(main())
+""")
+
+
+def test_exception_group_gives_one_finding_per_sub_exception(tmp_path: Path) -> None:
+    rec, obs = run(tmp_path, {"jobs.py": TASK_GROUP}, "python jobs.py")
+    assert "Exception Group Traceback" in rec.output
+    findings = python_findings(obs, clean_output(obs.output))
+    assert sorted((f.category, str(f.location), f.severity) for f in findings) == [
+        ("network", "jobs.py:5", "high"),
+        ("value", "jobs.py:9", "high"),
+    ]
+    assert all(
+        f.details["group"].startswith("ExceptionGroup: unhandled errors in a TaskGroup") for f in findings
+    )
+
+
+def windows(output: str, root: str, windows_root: str) -> str:
+    """A real POSIX traceback as CPython on Windows prints it: drive paths, backslashes, CRLF."""
+    python_home = r"C:\Users\dev\AppData\Local\Programs\Python\Python311\Lib"
+
+    def path(match: re.Match[str]) -> str:
+        file = match.group(1)
+        if file.startswith(root + "/"):
+            file = windows_root + "\\" + file[len(root) + 1 :].replace("/", "\\")
+        elif "/lib/python3" in file:
+            file = python_home + "\\" + file.split("/lib/python3.", 1)[1].split("/", 1)[1].replace("/", "\\")
+        return f'File "{file}"'
+
+    return re.sub(r'File "([^"]+)"', path, output).replace("\n", "\r\n")
+
+
+@pytest.mark.parametrize("name", ["python-chained-direct-cause", "python-asyncio-bound-to-different-loop"])
+def test_windows_paths(name: str, recorded: dict[str, Recorded]) -> None:
+    rec = recording(recorded, name)
+    win_root = r"C:\Users\dev\shop"
+    output = windows(rec.output, str(rec.root), win_root)
+    assert r'File "C:\Users\dev\shop' in output
+    expect = next(case for case in CASES if case.name == name).expect
+    assert expect is not None
+    (at_home,) = python_findings(pyruns_observe(output, win_root), clean_output(output))
+    assert (at_home.category, at_home.location and at_home.location.file) == (expect.category, expect.file)
+    assert at_home.location is not None and at_home.location.line == expect.line
+    # pasted into another machine's session: the frame outside any environment still wins
+    (pasted,) = python_findings(pyruns_observe(output, "/home/someone/else"), clean_output(output))
+    assert pasted.location is not None
+    assert pasted.location.file == f"C:/Users/dev/shop/{expect.file}"
+    assert pasted.location.line == expect.line
+
+
+def pyruns_observe(
+    output: str, root: str, exit_code: int | None = 1, command: str = "python app.py"
+) -> Observation:
+    return Observation(
+        event="PostToolUseFailure" if exit_code else "PostToolUse",
+        tool_name="Bash",
+        command=command,
+        output=output,
+        exit_code=exit_code,
+        interrupted=False,
+        cwd=root,
+        project_root=root,
+    )
+
+
+NAME_ERROR = "def f():\n    return json.dumps({})\n\n\nf()\n"
+SYNTAX_ERROR = "x = (1,\ny = 2\n"
+
+
+@pytest.mark.parametrize("version", sorted(pyruns.interpreters()) or ["none"])
+def test_other_interpreters(version: str, tmp_path: Path) -> None:
+    """2.7 to 3.13: the same errors, found at the same places, whatever the version prints."""
+    python = pyruns.interpreters().get(version)
+    if python is None:
+        pytest.skip("no other Python installed")
+    files = {"names.py": NAME_ERROR, "syntax.py": SYNTAX_ERROR}
+    rec, obs = run(tmp_path, files, f"{python} names.py; {python} syntax.py")
+    findings = python_findings(obs, clean_output(obs.output))
+    got = {(f.category, f.location.file if f.location else None) for f in findings}
+    assert got == {("name", "names.py"), ("syntax", "syntax.py")}, rec.output
+    name = next(f for f in findings if f.category == "name")
+    assert (name.location and name.location.line, name.details["name"]) == (2, "json")
+    if tuple(map(int, version.split("."))) >= (3, 12):
+        assert name.details["module"] == "json"  # "Did you forget to import 'json'?"
+
+
+def test_colour_codes_of_python_3_13(tmp_path: Path) -> None:
+    python = pyruns.interpreters().get("3.13")
+    if python is None:
+        pytest.skip("Python 3.13 (coloured tracebacks) is not installed")
+    rec, obs = run(tmp_path, {"jobs.py": TASK_GROUP, "names.py": NAME_ERROR},
+                   f"PYTHON_COLORS=1 {python} names.py; PYTHON_COLORS=1 {python} jobs.py")  # fmt: skip
+    assert "\x1b[35m" in rec.output
+    findings = detect(obs)
+    assert sorted((f.category, str(f.location)) for f in findings) == [
+        ("name", "names.py:2"),
+        ("network", "jobs.py:5"),
+        ("value", "jobs.py:9"),
+    ]
+
+
+def test_container_log_prefixes(recorded: dict[str, Recorded]) -> None:
+    """`docker compose up` prints every line of a service with the same `web-1  | ` prefix."""
+    rec = recording(recorded, "python-unexpected-keyword-argument")
+    output = "".join(f"web-1  | {line}\n" for line in rec.output.splitlines())
+    (finding,) = python_findings(pyruns_observe(output, str(rec.root)), output)
+    assert (finding.category, str(finding.location), finding.details["argument"]) == (
+        "type",
+        "seed.py:3",
+        "emial",
+    )
+
+
+LOGGING_APP = source("""
+    import logging
+
+    logging.basicConfig(level=logging.INFO)
+    log = logging.getLogger("sync")
+
+    for n in range(3):
+        try:
+            {}["user%d" % n]
+        except KeyError:
+            log.exception("row %d skipped", n)
+    open("settings.toml").read()
+""")
+
+
+def test_handled_tracebacks_before_the_crash_are_medium(tmp_path: Path) -> None:
+    _, obs = run(tmp_path, {"sync.py": LOGGING_APP}, "python sync.py")
+    findings = detect(obs)
+    assert [(f.severity, f.category, f.details["exception"]) for f in findings] == [
+        ("high", "runtime", "FileNotFoundError"),
+        ("medium", "key", "KeyError"),
+        ("medium", "key", "KeyError"),
+        ("medium", "key", "KeyError"),
+    ]
+    assert str(findings[0].location) == "sync.py:11"
+
+
+def test_handled_tracebacks_of_a_run_that_succeeded_stay_low(tmp_path: Path) -> None:
+    app = LOGGING_APP.replace('open("settings.toml").read()', 'print("done")')
+    _, obs = run(tmp_path, {"sync.py": app}, "python sync.py")
+    findings = python_findings(obs, clean_output(obs.output))
+    assert len(findings) == 3 and {f.severity for f in findings} == {"low"}
+    assert not [f for f in detect(obs) if f.severity != "low"]
+
+
+def test_traceback_after_a_long_log_cut_by_the_host(tmp_path: Path) -> None:
+    app = "for i in range(20000):\n    print('row', i, 'ok')\nimport yaml\n"
+    rec, _ = run(tmp_path, {"load.py": app}, "python load.py")
+    payload = to_payload(rec)
+    assert "characters truncated" in payload["error"]
+    obs = observation_from_payload(payload, {"CLAUDE_PROJECT_DIR": str(rec.root)})
+    (finding,) = detect(obs)
+    assert (finding.category, str(finding.location), finding.details["module"]) == (
+        "dependency",
+        "load.py:3",
+        "yaml",
+    )
+
+
+def test_ten_megabytes_of_output_are_scanned_quickly(recorded: dict[str, Recorded]) -> None:
+    rec = recording(recorded, "python-attribute-error-module")
+    log = "".join(f"2024-05-01 10:00:{i % 60:02d} INFO worker {i} error_count=0\n" for i in range(200_000))
+    output = log + rec.output
+    assert len(output) > 10_000_000
+    started = time.perf_counter()
+    findings = python_findings(pyruns_observe(output, str(rec.root)), output)
+    assert time.perf_counter() - started < 2.0
+    assert [(f.category, str(f.location)) for f in findings] == [("attribute", "blog/publish.py:5")]
+
+
+UNITTEST = source("""
+    import unittest
+
+
+    class TestCalc(unittest.TestCase):
+        def test_add(self):
+            self.assertEqual(1 + 1, 3)
+
+        def test_lookup(self):
+            {}["x"]
+
+        def test_ok(self):
+            pass
+""")
+
+
+def test_unittest_failures_name_their_test(tmp_path: Path) -> None:
+    _, obs = run(tmp_path, {"calc/__init__.py": "", "calc/test_calc.py": UNITTEST}, "python -m unittest")
+    findings = {f.details["test_id"]: f for f in python_findings(obs, clean_output(obs.output))}
+    add = findings["calc.test_calc.TestCalc.test_add"]
+    lookup = findings["calc.test_calc.TestCalc.test_lookup"]
+    assert (add.category, str(add.location), add.message) == (
+        "test",
+        "calc/test_calc.py:6",
+        "AssertionError: 2 != 3",
+    )
+    assert (lookup.category, lookup.location and lookup.location.line) == ("key", 9)
+
+
+def test_python_dash_m_of_a_package_that_is_not_installed(tmp_path: Path) -> None:
+    _, obs = run(tmp_path, {}, "python -m httpie_not_installed_here --version")
+    (finding,) = python_findings(obs, clean_output(obs.output))
+    assert (finding.category, finding.details["module"]) == ("dependency", "httpie_not_installed_here")
+
+
+def test_project_module_probe(tmp_path: Path) -> None:
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "tools.py").write_text("")
+    (tmp_path / "src" / "engine").mkdir(parents=True)
+    assert is_project_module("shop", str(tmp_path))
+    assert is_project_module("tools", str(tmp_path))
+    assert is_project_module("engine", str(tmp_path))
+    assert not is_project_module("yaml", str(tmp_path))
+    assert not is_project_module("tmp", "/")
+    assert not is_project_module("shop", "")
+
+
+@pytest.mark.parametrize(
+    ("exception", "message", "category", "kind"),
+    [
+        ("TypeError", "'coroutine' object is not subscriptable", "async", "coroutine-not-awaited"),
+        ("RuntimeError", "This event loop is already running", "async", "nested-event-loop"),
+        (
+            "RuntimeError",
+            "Task <Task pending> got Future <Future> attached to a different loop",
+            "async",
+            "different-loop",
+        ),
+        ("TimeoutError", "timed out", "network", "socket-timeout"),
+        ("TimeoutError", "", "timeout", ""),
+        (
+            "requests.exceptions.ConnectionError",
+            "HTTPConnectionPool(host='localhost', port=8000): Max retries "
+            "exceeded with url: / (Caused by NewConnectionError(...: Failed to establish a new connection))",
+            "network",
+            "connection-failed",
+        ),
+        ("httpx.ConnectError", "All connection attempts failed", "network", ""),
+        ("sqlalchemy.exc.OperationalError", "(sqlite3.OperationalError) no such table: users", "runtime", ""),
+        (
+            "ImportError",
+            "cannot import name 'soft_unicode' from 'markupsafe' "
+            "(/venv/lib/python3.11/site-packages/markupsafe/__init__.py)",
+            "dependency",
+            "incompatible-package",
+        ),
+        ("AssertionError", "assert 'Connection refused' in text", "assertion", ""),
+        ("OSError", "[Errno 98] Address already in use", "network", "address-in-use"),
+    ],
+)
+def test_classification_table(exception: str, message: str, category: str, kind: str) -> None:
+    """Messages that no script in the corpus prints, as their libraries print them."""
+    meaning = classify_exception(exception, message, "/nonexistent/project")
+    assert (meaning.category, meaning.kind) == (category, kind)
+
+
+def test_every_finding_mentions_its_evidence(recorded: dict[str, Recorded]) -> None:
+    for name in ("python-pydantic-validation-error", "python-recursion-error"):
+        (finding,) = own(recording(recorded, name))
+        assert finding.details["evidence"] in recording(recorded, name).output
+        assert finding.details["evidence"] in finding_text(finding)
