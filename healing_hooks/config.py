@@ -15,6 +15,10 @@ class LearningConfig:
     store_new_patterns: bool = True
     pattern_file: str = DEFAULT_PATTERN_FILE
     min_occurrences_to_save: int = 2
+    expire_after_days: float = 30.0
+    """A learned pattern not seen for this long ..."""
+    expire_below_occurrences: int = 5
+    """... and seen fewer times than this is dropped from the pattern file."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class Config:
     max_findings: int = 5
     report_success_warnings: bool = True
     lock_timeout_seconds: float = 10.0
+    max_log_bytes: int = 1_000_000
+    """error-log.txt, test-history.log, ... rotate past this size (their counts are kept)."""
     notices: tuple[str, ...] = ()
 
 

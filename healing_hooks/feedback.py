@@ -7,6 +7,7 @@ from typing import Any
 
 from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation
+from healing_hooks.redact import redact
 
 MAX_CONTEXT_CHARS = 10_000
 MAX_STEPS = 5
@@ -76,9 +77,9 @@ def hook_output(event: str, context: str, notices: Sequence[str]) -> dict[str, A
     """The JSON object the hook prints, or None when there is nothing to say."""
     output: dict[str, Any] = {}
     if context:
-        output["hookSpecificOutput"] = {"hookEventName": event, "additionalContext": context}
+        output["hookSpecificOutput"] = {"hookEventName": event, "additionalContext": _fit(redact(context))}
     if notices:
-        output["systemMessage"] = _fit("healing-hooks: " + "; ".join(notices), 2_000)
+        output["systemMessage"] = _fit(redact("healing-hooks: " + "; ".join(notices)), 2_000)
     return output or None
 
 

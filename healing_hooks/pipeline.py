@@ -71,6 +71,7 @@ def process(obs: Observation, config: Config | None = None, *, record: bool = Tr
     library, playbooks, load_notices = load_knowledge(store)
     notices += load_notices
     findings = plan_remedies(detect(obs, library), obs, library, playbooks)
+    notices += library.notices  # patterns given up on while matching (over their time limit)
     applied = _auto_apply(obs, findings, config) if record and config.auto_apply else []
     if record:
         notices += _remember(store, obs, findings, library, applied)

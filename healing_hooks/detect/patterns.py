@@ -1,18 +1,43 @@
-"""The pattern database: built-in patterns shipped as data, refined by the project's own file."""
+"""The pattern database: built-in patterns shipped as data, refined by the project's own file.
+
+Matching is built for large outputs and hostile pattern files. Each regex is examined once at load
+(`regexcheck`): one with an exponential construct is skipped with a reason. At match time a
+pattern runs only when its required literal is in the output (one `in` check, cached per literal),
+and it is compiled only then. A regex that cannot span lines runs on the lines that hold its literal,
+newest first; a project pattern that can span lines runs on windows around its literal (or on the
+tail of the output when it has none), under a time limit. A shipped regex that spans lines runs over
+the whole output, tail first.
+"""
 
 from __future__ import annotations
 
 import json
+import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from healing_hooks.detect.regexcheck import RegexFacts, examine
+from healing_hooks.detect.timelimit import Overtime, time_limit
 from healing_hooks.findings import SEVERITY_RANK, Finding, Severity
 
 MAX_MATCHES_PER_PATTERN = 20
+MAX_LINE_CHARS = 4_000
+"""A longer line is matched only on this many characters around the literal."""
+WINDOW_CHARS = 8_000
+"""A project pattern that can span lines sees this many characters each side of its literal."""
+TAIL_CHARS = 64_000
+"""A project pattern with no required literal sees only this much of the end of the output."""
+MAX_OCCURRENCES = 1_000
+"""Occurrences of a literal examined per pattern, from the end of the output."""
+PATTERN_SECONDS = 0.25
+"""Wall-clock limit for one project pattern on one output."""
+UNTRUSTED_SECONDS = 1.0
+"""Wall-clock limit for all project patterns together on one output."""
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w+)\}")
 
 
 @dataclass
@@ -20,7 +45,7 @@ class Pattern:
     """One known error: a regex over the output and what it means."""
 
     id: str
-    regex: re.Pattern[str]
+    error_regex: str
     category: str
     severity: Severity
     tool: str = "any"
@@ -30,40 +55,174 @@ class Pattern:
     auto_fix: dict[str, Any] | None = None
     source: str = "builtin"
     raw: dict[str, Any] = field(default_factory=dict)
+    facts: RegexFacts = field(default_factory=lambda: RegexFacts("", False, False, None))
+    trusted: bool = False
+    """Shipped with the package exactly as written: no time limit, may scan the whole output."""
+    _compiled: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        """The compiled regex (compiled on first use: most patterns never get that far)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.error_regex, re.MULTILINE)
+        return self._compiled
 
     def message_for(self, match: re.Match[str]) -> str:
-        """The pattern's message with the match's named groups filled in."""
+        """The pattern's message with `{group}` placeholders filled from the match."""
         if not self.message:
             return match.group(0).strip()
         groups = {k: v for k, v in match.groupdict().items() if v is not None}
-        try:
-            return self.message.format_map(_Missing(groups))
-        except (ValueError, IndexError):
-            return self.message
 
+        def fill(placeholder: re.Match[str]) -> str:
+            name = placeholder.group(1)
+            if name is None:
+                return placeholder.group(0)[0]
+            return groups.get(name, "?")
 
-class _Missing(dict[str, str]):
-    def __missing__(self, key: str) -> str:
-        return "?"
+        return _PLACEHOLDER.sub(fill, self.message)
 
 
 @dataclass
 class PatternLibrary:
-    """Built-in patterns plus the project's; `skipped` names the entries that could not be used."""
+    """Built-in patterns plus the project's; `skipped` names the entries that could not be used.
+
+    `notices` collects what matching had to give up on (a pattern over its time limit).
+    """
 
     patterns: list[Pattern]
     skipped: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    _spent: float = 0.0
 
     def by_id(self, pattern_id: str | None) -> Pattern | None:
         return next((p for p in self.patterns if p.id == pattern_id), None)
 
     def matches(self, text: str) -> Iterator[tuple[Pattern, re.Match[str]]]:
-        """Every (pattern, match) in the text, a bounded number per pattern."""
-        for pattern in self.patterns:
-            for count, match in enumerate(pattern.regex.finditer(text)):
-                if count >= MAX_MATCHES_PER_PATTERN:
-                    break
-                yield pattern, match
+        """Every (pattern, match) in the text, a bounded number per pattern, in text order."""
+        scan = _Scan(text)
+        for pattern in list(self.patterns):
+            if not scan.may_match(pattern.facts):
+                continue
+            found = self._run(pattern, scan)
+            yield from ((pattern, match) for match in sorted(found, key=lambda m: m.start()))
+
+    def _run(self, pattern: Pattern, scan: _Scan) -> list[re.Match[str]]:
+        if pattern.trusted:
+            return _matches_of(pattern, scan)
+        limit = min(PATTERN_SECONDS, UNTRUSTED_SECONDS - self._spent)
+        started = _clock()
+        try:
+            with time_limit(limit):
+                return _matches_of(pattern, scan)
+        except Overtime:
+            self.patterns.remove(pattern)
+            self.notices.append(
+                f"pattern {pattern.id!r} skipped: matching took over {limit:.2g}s on this output "
+                "(catastrophic backtracking?)"
+            )
+            return []
+        finally:
+            self._spent += _clock() - started
+
+
+def _clock() -> float:
+    import time
+
+    return time.monotonic()
+
+
+class _Scan:
+    """One output being matched: which literals it holds, computed once each."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lower: str | None = None
+        self._present: dict[tuple[str, bool], bool] = {}
+
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+    def may_match(self, facts: RegexFacts) -> bool:
+        """False only when the output cannot hold a match (its required literal is absent)."""
+        if not facts.literal:
+            return True
+        key = (facts.literal, facts.ignore_case)
+        if key not in self._present:
+            haystack = self.lower() if facts.ignore_case else self.text
+            self._present[key] = facts.literal in haystack
+        return self._present[key]
+
+    def haystack(self, facts: RegexFacts) -> str | None:
+        """Text to find the literal's positions in; None when lower-casing moved the positions."""
+        if not facts.ignore_case:
+            return self.text
+        lowered = self.lower()
+        return lowered if len(lowered) == len(self.text) else None
+
+
+def _matches_of(pattern: Pattern, scan: _Scan) -> list[re.Match[str]]:
+    """The pattern's matches, on input bounded the way its facts allow."""
+    facts = pattern.facts
+    haystack = scan.haystack(facts) if facts.literal else None
+    spans: Iterable[tuple[int, int]]
+    if haystack is not None and facts.single_line:
+        spans = _literal_spans(scan.text, haystack, facts.literal, _line_around)
+    elif haystack is not None and not pattern.trusted:
+        spans = _literal_spans(scan.text, haystack, facts.literal, _window_around)
+    elif not pattern.trusted:
+        spans = [(_line_start(scan.text, len(scan.text) - TAIL_CHARS), len(scan.text))]
+    else:
+        cut = _line_start(scan.text, len(scan.text) - TAIL_CHARS)
+        spans = [(cut, len(scan.text)), (0, cut)]  # the tail first: errors sit near the end
+    found: list[re.Match[str]] = []
+    for start, end in spans:
+        if start >= end:
+            continue
+        for match in pattern.regex.finditer(scan.text, start, end):
+            found.append(match)
+            if len(found) >= MAX_MATCHES_PER_PATTERN:
+                return found
+    return found
+
+
+def _literal_spans(
+    text: str, haystack: str, literal: str, around: Callable[[str, int, int], tuple[int, int]]
+) -> Iterator[tuple[int, int]]:
+    """Spans of text around the literal's occurrences, from the end, none overlapping."""
+    end = len(haystack)
+    for _ in range(MAX_OCCURRENCES):
+        position = haystack.rfind(literal, 0, end)
+        if position < 0:
+            return
+        start, stop = around(text, position, len(literal))
+        yield start, min(stop, end)
+        end = start
+
+
+def _line_around(text: str, position: int, length: int) -> tuple[int, int]:
+    """The line holding text[position:position+length], at most MAX_LINE_CHARS of it."""
+    start = text.rfind("\n", 0, position) + 1
+    stop = text.find("\n", position + length)
+    stop = len(text) if stop < 0 else stop
+    if stop - start > MAX_LINE_CHARS:
+        half = (MAX_LINE_CHARS - length) // 2
+        start, stop = max(start, position - half), min(stop, position + length + half)
+    return start, stop
+
+
+def _window_around(text: str, position: int, length: int) -> tuple[int, int]:
+    """Whole lines within WINDOW_CHARS each side of text[position:position+length]."""
+    start = _line_start(text, position - WINDOW_CHARS)
+    stop = text.find("\n", position + length + WINDOW_CHARS)
+    return start, len(text) if stop < 0 else stop
+
+
+def _line_start(text: str, position: int) -> int:
+    if position <= 0:
+        return 0
+    return text.rfind("\n", 0, position) + 1
 
 
 @cache
@@ -95,39 +254,83 @@ def build_library(project_entries: Iterable[dict[str, Any]] = ()) -> PatternLibr
         if entry.get("source") == "builtin" and pattern_id in merged:
             continue  # a stats record of a built-in: the shipped definition stays current
         merged[pattern_id] = {**merged.get(pattern_id, {}), **entry}
+    shipped = {e["id"]: e.get("error_regex") for e in builtin_entries()}
     library = PatternLibrary([])
     for entry in merged.values():
-        pattern = compile_entry(entry)
+        regex = entry.get("error_regex")
+        pattern = compile_entry(entry, trusted=regex is not None and shipped.get(entry["id"]) == regex)
         if isinstance(pattern, str):
             library.skipped.append(pattern)
-        else:
-            library.patterns.append(pattern)
+            continue
+        library.patterns.append(pattern)
+        fix_problem = _fix_problem(entry)
+        if fix_problem:
+            library.skipped.append(f"pattern {pattern.id!r}: auto_fix ignored ({fix_problem})")
     return library
 
 
-def compile_entry(entry: dict[str, Any]) -> Pattern | str:
-    """A Pattern, or a message saying why the entry was skipped."""
+def compile_entry(entry: dict[str, Any], *, trusted: bool = False) -> Pattern | str:
+    """A Pattern, or a message saying why the entry was skipped.
+
+    The regex is examined, not compiled: compiling waits until an output holds its literal. An
+    untrusted regex with a construct that can backtrack exponentially is refused here.
+    """
     pattern_id = str(entry.get("id"))
+    source = entry.get("error_regex")
+    if not isinstance(source, str) or not source:
+        return f"pattern {pattern_id!r} skipped: no error_regex string"
     try:
-        regex = re.compile(str(entry["error_regex"]), re.MULTILINE)
-    except (KeyError, re.error) as exc:
+        facts = examine(source, re.MULTILINE)
+    except (re.error, RecursionError, OverflowError) as exc:
         return f"pattern {pattern_id!r} skipped: bad error_regex ({exc})"
+    if facts.problem and not trusted:
+        return f"pattern {pattern_id!r} skipped: unsafe error_regex: {facts.problem}"
     severity = entry.get("severity", "medium")
     if severity not in SEVERITY_RANK:
         severity = "medium"
     return Pattern(
         id=pattern_id,
-        regex=regex,
+        error_regex=source,
         category=str(entry.get("category") or "unknown"),
         severity=severity,
         tool=str(entry.get("tool") or "any"),
         message=str(entry.get("message") or ""),
         description=str(entry.get("description") or ""),
-        playbook=entry.get("playbook"),
-        auto_fix=entry.get("auto_fix") if isinstance(entry.get("auto_fix"), dict) else None,
+        playbook=entry.get("playbook") if isinstance(entry.get("playbook"), str) else None,
+        auto_fix=None if _fix_problem(entry) else entry.get("auto_fix"),
         source=str(entry.get("source") or "user"),
         raw=entry,
+        facts=facts,
+        trusted=trusted,
     )
+
+
+def _fix_problem(entry: dict[str, Any]) -> str | None:
+    """Why an entry's auto_fix cannot be used, or None when it can (or there is none)."""
+    fix = entry.get("auto_fix")
+    if fix is None:
+        return None
+    if not isinstance(fix, dict):
+        return "not an object"
+    target = fix.get("file")
+    if target is None:
+        return None
+    if not isinstance(target, str) or not target.strip():
+        return "its file is not a path"
+    if names_outside_project(target):
+        return f"its file {target!r} is outside the project"
+    return None
+
+
+def names_outside_project(path: str) -> bool:
+    """A path that leaves the project on its face: absolute, home-relative, or climbing out with ..
+
+    (Links are resolved when an edit is applied; this is the check for text read from a file.)
+    """
+    normal = path.replace("\\", "/")
+    if normal.startswith(("/", "~")) or re.match(r"^[A-Za-z]:", normal) or "\0" in normal:
+        return True
+    return posixpath.normpath(normal).split("/")[0] == ".."
 
 
 def pattern_findings(library: PatternLibrary, text: str) -> list[Finding]:

@@ -18,6 +18,7 @@ pending.json — failing commands waiting for their next run (the verification a
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -28,7 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from healing_hooks.config import Config
-from healing_hooks.memory.validation import schema_errors
+from healing_hooks.memory import bounds
+from healing_hooks.memory.appendlog import append_lines
+from healing_hooks.memory.validation import mark_valid, schema_errors
+from healing_hooks.redact import redact_data
 
 MEMORY_DIR = os.path.join(".claude-flow", "memory")
 PATTERNS_FILE = "error-patterns.json"
@@ -76,6 +80,7 @@ class MemoryStore:
         self.root = project_root
         self.config = config or Config()
         self.dir = os.path.join(project_root, MEMORY_DIR)
+        self._holding_lock = False
 
     def path(self, name: str) -> str:
         if name == PATTERNS_FILE:
@@ -137,8 +142,15 @@ class MemoryStore:
         from filelock import FileLock
 
         os.makedirs(self.dir, exist_ok=True)
-        with FileLock(self.path(LOCK_FILE), timeout=self.config.lock_timeout_seconds):
-            yield
+        lock_path = self.path(LOCK_FILE)
+        if os.path.islink(lock_path):  # planted by a repository: some lock versions truncate the target
+            raise OSError(errno.ELOOP, "the memory lock file is a symbolic link", lock_path)
+        with FileLock(lock_path, timeout=self.config.lock_timeout_seconds):
+            self._holding_lock = True
+            try:
+                yield
+            finally:
+                self._holding_lock = False
 
     def apply(self, update: Update) -> list[str]:
         """Write one event's changes; returns notices about anything moved aside or not saved."""
@@ -189,7 +201,8 @@ class MemoryStore:
         return os.path.basename(target)
 
     def write_json(self, name: str, data: dict[str, Any]) -> None:
-        """Atomic replace: a temp file in the same directory, then os.replace."""
+        """Atomic replace: a temp file in the same directory, then os.replace. Redacted, bounded."""
+        data = redact_data(self._bounded(name, data))
         path = self.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=os.path.dirname(path))
@@ -202,6 +215,31 @@ class MemoryStore:
         except BaseException:
             _remove_quietly(temp)
             raise
+        mark_valid(path)  # our own write of checked data: the next reader need not import jsonschema
+
+    def _bounded(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        """The pattern file without its expired learned patterns (listed in the summary)."""
+        if name != PATTERNS_FILE or not isinstance(data.get("patterns"), list):
+            return data
+        learning = self.config.learning
+        kept, expired = bounds.expire_learned(
+            data["patterns"], time.time(), learning.expire_after_days, learning.expire_below_occurrences
+        )
+        if not expired:
+            return data
+        summary = self.read_summary()
+        gone = [*summary.get("expired_patterns", []), *expired]
+        self.write_json(bounds.SUMMARY_FILE, {**summary, "expired_patterns": gone[-bounds.KEEP_EXPIRED :]})
+        return {**data, "patterns": kept}
+
+    def read_summary(self) -> dict[str, Any]:
+        """history-summary.json: counts of the rotated logs, the learned patterns that expired."""
+        try:
+            with open(self.path(bounds.SUMMARY_FILE), encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def _count_patterns(self, update: Update) -> None:
         document = self.read_patterns().data
@@ -220,11 +258,27 @@ class MemoryStore:
         self.write_json(PATTERNS_FILE, document)
 
     def _append(self, name: str, records: list[dict[str, Any]]) -> None:
+        """Append JSON lines (redacted); under the lock, rotate the log once it passes its limit."""
         if not records:
             return
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        with open(self.path(name), "a", encoding="utf-8") as handle:
-            handle.write(text)
+        text = "".join(json.dumps(redact_data(r), ensure_ascii=False) + "\n" for r in records)
+        append_lines(self.path(name), text.encode("utf-8"), exclusive=self._holding_lock)
+        if self._holding_lock:
+            self._rotate_if_large(name)
+
+    def _rotate_if_large(self, name: str) -> None:
+        """Past the size limit: fold the log into history-summary.json, move it to <name>.1<ext>."""
+        path = self.path(name)
+        try:
+            if os.path.getsize(path) <= self.config.max_log_bytes:
+                return
+        except OSError:
+            return
+        summary = self.read_summary()
+        part = bounds.summarize(self.read_lines(name))
+        summary[name] = bounds.merge_summary(summary.get(name) or {}, part)
+        self.write_json(bounds.SUMMARY_FILE, summary)
+        os.replace(path, self.path(bounds.rotated_name(name)))
 
     def _record_fixes(self, events: list[dict[str, Any]], defaults: dict[str, dict[str, Any]]) -> None:
         """Count each outcome in its pattern's fix_stats and log every event to fix-log.txt."""

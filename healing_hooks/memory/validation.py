@@ -40,6 +40,13 @@ def schema_errors(data: Any, schema: str, path: str | None = None) -> list[str]:
     return errors
 
 
+def mark_valid(path: str) -> None:
+    """Stamp a file just written from checked data, so the next reader trusts it as it is."""
+    stamp = _file_stamp(path)
+    if stamp is not None:
+        _remember(path, stamp)
+
+
 def _file_stamp(path: str | None) -> list[int] | None:
     try:
         info = os.stat(path or "")
