@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from healing_hooks.detect.patterns import Pattern, PatternLibrary
+from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.observation import Observation
 from healing_hooks.remedy.awaits import fix_awaits
@@ -43,13 +44,14 @@ def _plan(
     library: PatternLibrary,
     playbooks: Mapping[str, Playbook],
 ) -> list[Finding]:
+    output = clean_output(obs.output)  # finding offsets are positions in the cleaned output
     for finding in findings:
         if finding.remedy is None:
             finding.remedy = _from_fixers(finding, obs)
         pattern = library.by_id(finding.pattern_id)
         if finding.remedy is None and pattern is not None:
             finding.remedy = pattern_remedy(pattern, finding)
-        playbook = match_playbook(finding, obs.output, playbooks)
+        playbook = match_playbook(finding, output, playbooks)
         if playbook is not None:
             finding.playbook = playbook.name
             if finding.remedy is None:

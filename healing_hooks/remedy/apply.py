@@ -152,7 +152,9 @@ def _unique_position(text: str, search: str, line: int | None) -> int:
 def _lines_around(text: str, start: int, length: int) -> str:
     """The whole lines that hold text[start:start+length], without the final line ending."""
     first = text.rfind("\n", 0, start) + 1
-    end = text.find("\n", start + length if length else start)
+    if length and text[start + length - 1] == "\n":
+        length -= 1  # a search of whole lines: do not show the line after it
+    end = text.find("\n", start + length)
     return text[first : end if end != -1 else len(text)]
 
 
@@ -219,11 +221,28 @@ def apply_remedy(
 
 def apply_findings(findings: Iterable[Finding], project_root: str) -> list[str]:
     """Apply every edit remedy that passes the safety rules; one line per edit tried."""
-    return [
-        apply_remedy(f, project_root).line()
-        for f in findings
-        if f.remedy is not None and f.remedy.kind == "edit"
-    ]
+    edits = [f for f in findings if f.remedy is not None and f.remedy.kind == "edit"]
+    done: dict[tuple[object, ...], str] = {}
+    return [_apply_once(f, project_root, (), None, done).line() for f in edits]
+
+
+def _apply_once(
+    finding: Finding,
+    project_root: str,
+    allowed_commands: Sequence[str],
+    cwd: str | None,
+    done: dict[tuple[object, ...], str],
+) -> Outcome:
+    """Apply, unless the very same change was already made for another finding of this batch
+    (two diagnostics suggesting one import must not insert it twice)."""
+    remedy = finding.remedy
+    key = (remedy.kind, remedy.file, remedy.search, remedy.replace, remedy.command) if remedy else ()
+    if key in done:
+        return Outcome(finding, refused=f"the same change was already made for {done[key]}")
+    outcome = apply_remedy(finding, project_root, allowed_commands, cwd)
+    if outcome.refused is None:
+        done[key] = finding.id
+    return outcome
 
 
 def confident_edits(findings: Iterable[Finding], min_confidence: float) -> list[Finding]:
@@ -248,6 +267,7 @@ def auto_apply(
     Each applied change is noted in the finding's details (`applied`) so the feedback can say exactly
     what changed; a refused edit notes why (`not_applied`)."""
     outcomes = []
+    done: dict[tuple[object, ...], str] = {}
     for finding in findings:
         remedy = finding.remedy
         if remedy is None or remedy.confidence < min_confidence:
@@ -256,7 +276,7 @@ def auto_apply(
             continue
         if remedy.kind not in ("edit", "command"):
             continue
-        outcome = apply_remedy(finding, project_root, allowed_commands, cwd)
+        outcome = _apply_once(finding, project_root, allowed_commands, cwd, done)
         record = outcome.record()
         if outcome.refused is None:
             finding.details["applied"] = record

@@ -88,9 +88,7 @@ def add_await(finding: Finding, obs: Observation, coroutine: str) -> Remedy | No
     return None
 
 
-def _bare_calls(
-    tree: ast.Module, line: int, name: str
-) -> list[tuple[ast.AsyncFunctionDef | None, ast.Call]]:
+def _bare_calls(tree: ast.Module, line: int, name: str) -> list[tuple[ast.AsyncFunctionDef | None, ast.Call]]:
     """Calls of `name` on `line` that nobody awaits, with the enclosing async def (None if not async)."""
     found: list[tuple[ast.AsyncFunctionDef | None, ast.Call]] = []
 

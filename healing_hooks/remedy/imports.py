@@ -96,9 +96,7 @@ def fix_cannot_import(finding: Finding, obs: Observation) -> Remedy | None:
     )
 
 
-def _where_defined(
-    index: ProjectIndex, name: str, wanted: str, old_module: Module | None
-) -> Module | None:
+def _where_defined(index: ProjectIndex, name: str, wanted: str, old_module: Module | None) -> Module | None:
     """The module that defines `name`, closest to the module it was expected in."""
     candidates = [m for m, _ in index.definitions(name) if m is not old_module]
     if not candidates:

@@ -101,9 +101,7 @@ def _requirements_file(folder: str) -> str | None:
     preferred = os.path.join(folder, "requirements.txt")
     if os.path.isfile(preferred):
         return preferred
-    found = sorted(
-        n for n in os.listdir(folder) if n.startswith("requirements") and n.endswith(".txt")
-    )
+    found = sorted(n for n in os.listdir(folder) if n.startswith("requirements") and n.endswith(".txt"))
     runtime = [n for n in found if not re.search(r"dev|test|lint|doc", n)]
     chosen = runtime or found
     return os.path.join(folder, chosen[0]) if chosen else None

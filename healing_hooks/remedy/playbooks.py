@@ -11,6 +11,8 @@ from healing_hooks.findings import Finding, Remedy
 
 TRIGGER_WINDOW = 50_000
 """Characters of output (from the end) a trigger regex is run over."""
+FINDING_WINDOW = 8_000
+"""Characters of output before a finding's offset that a trigger may match in."""
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,21 @@ def load_playbooks(data: Mapping[str, Any]) -> tuple[dict[str, Playbook], list[s
 
 
 def match_playbook(finding: Finding, output: str, playbooks: Mapping[str, Playbook]) -> Playbook | None:
-    """The finding's named playbook, else the first whose trigger matches the output."""
+    """The finding's named playbook, else the first whose trigger matches the finding's own text
+    (its evidence and message), else the output around the finding (a collection header before a
+    traceback, say), else — for a finding with no position — the output's tail."""
     if finding.playbook and finding.playbook in playbooks:
         return playbooks[finding.playbook]
-    tail = output[-TRIGGER_WINDOW:]
-    for playbook in playbooks.values():
-        if playbook.trigger is not None and playbook.trigger.search(tail):
-            return playbook
+    own = f"{finding.details.get('evidence', '')}\n{finding.message}"
+    offset = finding.details.get("offset")
+    if isinstance(offset, int):
+        around = output[max(0, offset - FINDING_WINDOW) : offset + FINDING_WINDOW // 4]
+    else:
+        around = output[-TRIGGER_WINDOW:]
+    for text in (own, around):
+        for playbook in playbooks.values():
+            if playbook.trigger is not None and playbook.trigger.search(text):
+                return playbook
     return None
 
 

@@ -180,6 +180,9 @@ def suggestion_edit(path: str, rel: str, suggestion: Suggestion) -> Remedy | Non
     new_text = "\n".join(suggestion.added)
     summary = f"{suggestion.message} (rustc): {_short(new_text)}"
     if suggestion.removed == 0:
+        present = {x.strip() for x in lines}
+        if all(a.strip() in present for a in suggestion.added if a.strip()):
+            return None  # already there (another diagnostic's identical suggestion was applied)
         inserted = insert_line(path, suggestion.line, new_text)
         if inserted is None:
             return None

@@ -133,9 +133,7 @@ def _imported_by(
     if caller is None:
         return signatures
     imported = {e["module"].rsplit(".", 1)[-1] for e in index.entry_of(caller).get("imports", [])}
-    kept = {
-        s: m for s, m in signatures.items() if m is caller or m.dotted.rsplit(".", 1)[-1] in imported
-    }
+    kept = {s: m for s, m in signatures.items() if m is caller or m.dotted.rsplit(".", 1)[-1] in imported}
     return kept or signatures
 
 

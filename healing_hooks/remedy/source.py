@@ -147,9 +147,7 @@ def line_edit(site: Site, new_line: str, summary: str, confidence: float, source
     )
 
 
-def text_edit(
-    site: Site, search: str, replace: str, summary: str, confidence: float, source: str
-) -> Remedy:
+def text_edit(site: Site, search: str, replace: str, summary: str, confidence: float, source: str) -> Remedy:
     """Replace `search` (which starts on `site.line`) with `replace`."""
     return Remedy(
         kind="edit",
