@@ -95,6 +95,11 @@ def pytest_findings(obs: Observation, text: str) -> list[Finding]:
     failures += _line_mode_failures(text, found, root)
     failures += _summary_only_failures(text, found, failures)
     findings = _capped([_finding(f, root, counts, notes, found) for f in failures])
+    failing = [str(f.details["test_id"]) for f in findings if f.details.get("test_id")]
+    for finding in findings:
+        others = [test_id for test_id in failing if test_id != finding.details.get("test_id")]
+        if others:
+            finding.details["other_failures"] = others[:MAX_TEST_FINDINGS]
     findings += session.internal_errors(text, root) + session.thread_timeouts(text, root)
     findings += session.usage_findings(text, root)
     if not findings:
@@ -432,12 +437,12 @@ def _message(failure: Failure, kind: str, details: dict[str, Any]) -> str:
     elif kind == "async-test-without-plugin":
         what = f"{ASYNC_UNSUPPORTED} (install pytest-asyncio or anyio and mark the test)"
     what = what.strip() or "failed"
-    prefix = {
-        "collect": f"collecting {failure.test_id} failed",
-        "conftest": f"conftest {failure.test_id} failed to import",
-        "setup": f"{failure.test_id}: error at setup",
-        "teardown": f"{failure.test_id}: error at teardown",
-    }.get(failure.kind, f"{failure.test_id} failed")
+    prefix = {  # pytest's own words: `ERROR collecting`, `ERROR at setup of`, `-v`'s `id FAILED`
+        "collect": f"ERROR collecting {failure.test_id}",
+        "conftest": f"ImportError while loading conftest {failure.test_id}",
+        "setup": f"{failure.test_id} ERROR at setup",
+        "teardown": f"{failure.test_id} ERROR at teardown",
+    }.get(failure.kind, f"{failure.test_id} FAILED")
     return f"{prefix}: {what}"[:400]
 
 

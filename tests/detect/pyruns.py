@@ -6,6 +6,7 @@ fresh temporary folder, run the way the host runs commands (`tests.corpus.runner
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import re
 import shutil
@@ -26,7 +27,12 @@ it run without it (their output differs only in pytest's `plugins:` header line)
 
 
 def record_all(cases: Iterable[Case]) -> dict[str, Recorded]:
-    """Run the cases not run yet (JOBS at a time) and return every recording by case name."""
+    """Run the cases not run yet (JOBS at a time) and return every recording by case name.
+
+    Recordings are kept for the whole session (the test modules share them) and their folders
+    removed when the interpreter exits."""
+    if not _ROOTS:
+        atexit.register(cleanup)
     todo = [c for c in cases if c.name not in _DONE and not missing_requirements(c)]
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
         for recording in pool.map(_run, todo):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +35,9 @@ CASES = [case for case in cases_python.CASES if case.name not in NOT_TRACEBACKS]
 
 
 @pytest.fixture(scope="module")
-def recorded() -> Iterator[dict[str, Recorded]]:
+def recorded() -> dict[str, Recorded]:
     """Every corpus case of this file, run once (in parallel) for the whole module."""
-    yield pyruns.record_all(CASES)
-    pyruns.cleanup()
+    return pyruns.record_all(CASES)
 
 
 def recording(recorded: dict[str, Recorded], name: str) -> Recorded:

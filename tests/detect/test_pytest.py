@@ -1,0 +1,234 @@
+"""The pytest detector on real runs: the corpus's suites, one suite in every output style, and
+the session-level shapes (thread timeouts, INTERNALERROR, unknown options, many failures).
+
+pytest runs without the hypothesis plugin except where a case uses it (see `pyruns.NO_HYPOTHESIS`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healing_hooks.detect import detect
+from healing_hooks.detect.pytest import pytest_findings
+from healing_hooks.detect.text import clean_output
+from healing_hooks.findings import Finding
+from healing_hooks.observation import Observation, observation_from_payload
+from tests.corpus import cases_pytest, healthy
+from tests.corpus.runner import Case, Recorded, run_case, source, to_payload
+from tests.detect import pyruns
+from tests.detect.corpus_check import analyse, judge
+
+NOT_PYTEST_OUTPUT = {"pytest-killed-by-timeout-command"}  # empty output, exit 124: the shell's
+CASES = [pyruns.without_hypothesis(c) for c in cases_pytest.CASES if c.name not in NOT_PYTEST_OUTPUT]
+HEALTHY = [pyruns.without_hypothesis(c) for c in healthy.CASES if c.tool == "pytest"]
+MIXED = [pyruns.mixed_case(variant) for variant in pyruns.MIXED_VARIANTS]
+
+
+@pytest.fixture(scope="module")
+def recorded() -> dict[str, Recorded]:
+    """Every run this module needs, once, in parallel."""
+    return pyruns.record_all([*CASES, *HEALTHY, *MIXED])
+
+
+def recording(recorded: dict[str, Recorded], name: str) -> Recorded:
+    if name not in recorded:
+        pytest.skip(f"{name} cannot run here (a requirement is missing)")
+    return recorded[name]
+
+
+def full_output(rec: Recorded) -> Observation:
+    """The run's whole output (no host truncation), as the hook would observe it."""
+    return Observation(
+        event="PostToolUseFailure" if rec.exit_code else "PostToolUse",
+        tool_name="Bash",
+        command=rec.command,
+        output=rec.output,
+        exit_code=rec.exit_code,
+        interrupted=False,
+        cwd=str(rec.root),
+        project_root=str(rec.root),
+    )
+
+
+def own(obs: Observation) -> list[Finding]:
+    """The pytest parser's findings, without its `quiet` claim."""
+    return [f for f in pytest_findings(obs, clean_output(obs.output)) if f.category != "quiet"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_corpus_case_is_found_at_its_place(case: Case, recorded: dict[str, Recorded]) -> None:
+    rec = recording(recorded, case.name)
+    verdict = judge(case, analyse(to_payload(rec), str(rec.root)))
+    assert verdict.ok, f"{verdict.outcome}: {verdict.reason}\n{rec.output[-2000:]}"
+    assert verdict.findings[0].tool == "pytest"
+
+
+@pytest.mark.parametrize("case", HEALTHY, ids=lambda case: case.name)
+def test_passing_runs_stay_quiet(case: Case, recorded: dict[str, Recorded]) -> None:
+    rec = recording(recorded, case.name)
+    findings = analyse(to_payload(rec), str(rec.root))
+    assert not [f for f in findings if f.severity != "low"]
+    assert not own(full_output(rec))
+
+
+PLACES = {"default", "quiet", "very-quiet", "verbose", "tb-short", "tb-native", "all-summary", "colour"}
+
+
+@pytest.mark.parametrize("variant", sorted(pyruns.MIXED_VARIANTS))
+def test_every_output_style(variant: str, recorded: dict[str, Recorded]) -> None:
+    """-q, -qq, -v, every --tb, -rA, colour, `| tail`: the same tests, categories and places."""
+    rec = recording(recorded, f"mixed-{variant}")
+    findings = {f.details["test_id"]: f for f in own(full_output(rec))}
+    assert set(findings) == set(pyruns.MIXED_EXPECTED), rec.output
+    for test_id, (category, file, line) in pyruns.MIXED_EXPECTED.items():
+        finding = findings[test_id]
+        assert finding.category == category, test_id
+        assert finding.location is not None and finding.location.file == file, test_id
+        setup_error = "broken" in test_id
+        has_line = variant in PLACES or (variant in ("tb-line", "tail") and not setup_error)
+        assert finding.location.line == (line if has_line else None), test_id
+    if variant != "tb-no":  # only the summary line, which pytest cuts at "...got an unex..."
+        assert findings["tests/test_more.py::test_type"].details["argument"] == "discount"
+    assert findings["tests/test_cart.py::test_total"].details.get("assertion", "assert 10 == 30") == (
+        "assert 10 == 30"
+    )
+
+
+def test_failures_read_from_the_long_report(recorded: dict[str, Recorded]) -> None:
+    rec = recording(recorded, "mixed-default")
+    findings = {f.details["test_id"]: f for f in own(full_output(rec))}
+    total = findings["tests/test_cart.py::test_total"]
+    assert total.message == "tests/test_cart.py::test_total FAILED: assert 10 == 30"
+    assert total.details["code"] == "assert cart.total() == 30"
+    assert total.details["explanation"][:2] == ["assert 10 == 30", " +  where 10 = total()"]
+    assert total.details["counts"] == pyruns.MIXED_COUNTS
+    setup = findings["tests/test_more.py::test_uses_broken"]
+    assert (setup.details["phase"], setup.details["header"]) == (
+        "setup",
+        "ERROR at setup of test_uses_broken",
+    )
+    assert setup.message == "tests/test_more.py::test_uses_broken ERROR at setup: RuntimeError: db down"
+
+
+def test_the_host_cut_report_still_names_every_test(recorded: dict[str, Recorded]) -> None:
+    """--tb=native is long: the host cuts its middle, the summary lines still name every failure."""
+    rec = recording(recorded, "mixed-tb-native")
+    payload = to_payload(rec)
+    assert "characters truncated" in payload["error"]
+    obs = observation_from_payload(payload, {"CLAUDE_PROJECT_DIR": str(rec.root)})
+    findings = {f.details["test_id"]: f for f in own(obs)}
+    assert {k: f.category for k, f in findings.items()} == {k: v[0] for k, v in pyruns.MIXED_EXPECTED.items()}
+
+
+def test_run_piped_to_tail_reports_failures_though_the_host_saw_success(
+    recorded: dict[str, Recorded],
+) -> None:
+    rec = recording(recorded, "mixed-tail")
+    payload = to_payload(rec)
+    assert payload["hook_event_name"] == "PostToolUse"
+    findings = analyse(payload, str(rec.root))
+    assert {f.details.get("test_id") for f in findings if f.severity == "high"} == set(pyruns.MIXED_EXPECTED)
+
+
+def run(tmp_path: Path, files: dict[str, str], command: str) -> tuple[Recorded, Observation]:
+    case = pyruns.without_hypothesis(Case(tmp_path.name, "pytest", files, command, None))
+    rec = run_case(case, tmp_path / "project")
+    return rec, full_output(rec)
+
+
+def shop(tests: dict[str, str]) -> dict[str, str]:
+    return {"pyproject.toml": pyruns.SHOP_PYPROJECT, "shop/__init__.py": "", "shop/cart.py": pyruns.SHOP_CART,
+            **tests}  # fmt: skip
+
+
+def test_collection_error_comes_before_the_failures(tmp_path: Path) -> None:
+    broken = "from shop.cart import Cart, Coupon\n\n\ndef test_coupon():\n    assert Coupon\n"
+    files = shop(
+        {"tests/test_broken.py": broken, "tests/test_fine.py": "def test_fails():\n    assert 1 == 2\n"}
+    )
+    rec, obs = run(tmp_path, files, "pytest --continue-on-collection-errors")
+    findings = detect(obs)
+    assert [(f.category, str(f.location)) for f in findings] == [
+        ("import", "tests/test_broken.py:1"),
+        ("test", "tests/test_fine.py:2"),
+    ], rec.output
+    assert findings[0].details["test_id"] == "tests/test_broken.py"
+    assert (findings[0].details["name"], findings[0].details["module"]) == ("Coupon", "shop.cart")
+
+
+def test_more_than_ten_failures_give_ten_and_a_summary(tmp_path: Path) -> None:
+    tests = "".join(f"def test_{n}():\n    assert {n} == -1\n\n\n" for n in range(14))
+    _, obs = run(tmp_path, shop({"tests/test_many.py": tests}), "pytest -q")
+    findings = own(obs)
+    assert len(findings) == 11
+    overflow = findings[-1]
+    assert overflow.message.startswith("4 more failing tests: tests/test_many.py::test_10")
+    assert overflow.details["test_ids"] == [f"tests/test_many.py::test_{n}" for n in range(10, 14)]
+
+
+def test_thread_timeout_dump(tmp_path: Path) -> None:
+    pytest.importorskip("pytest_timeout")
+    files = shop({"tests/test_slow.py": "import time\n\n\ndef test_waits():\n    time.sleep(5)\n"})
+    rec, obs = run(tmp_path, files, "pytest --timeout=1 --timeout-method=thread")
+    assert "+ Timeout +" in rec.output
+    (finding,) = own(obs)
+    assert (finding.category, str(finding.location)) == ("timeout", "tests/test_slow.py:5")
+    assert finding.details["test_id"] == "tests/test_slow.py::test_waits"
+
+
+def test_internal_error_points_at_the_plugin_code(tmp_path: Path) -> None:
+    files = shop({
+        "conftest.py": "def pytest_collection_modifyitems(items):\n    raise RuntimeError('boom in hook')\n",
+        "tests/test_a.py": "def test_a():\n    pass\n",
+    })  # fmt: skip
+    _, obs = run(tmp_path, files, "pytest -q")
+    (finding,) = own(obs)
+    assert (finding.category, str(finding.location)) == ("runtime", "conftest.py:2")
+    assert finding.message == "pytest INTERNALERROR: RuntimeError: boom in hook"
+
+
+def test_option_of_a_missing_plugin_is_a_dependency(tmp_path: Path) -> None:
+    _, obs = run(tmp_path, shop({"tests/test_a.py": "def test_a():\n    pass\n"}), "pytest --cov=shop")
+    (finding,) = own(obs)
+    assert (finding.category, finding.details["module"]) == ("dependency", "pytest-cov")
+    _, obs = run(
+        tmp_path / "b", shop({"tests/test_a.py": "def test_a():\n    pass\n"}), "pytest --frobnicate"
+    )
+    (finding,) = own(obs)
+    assert finding.category == "command" and "--frobnicate" in finding.message
+
+
+CONFTEST_SYNTAX = source("""
+    import pytest
+
+
+    @pytest.fixture
+    def db()
+        return {}
+""")
+
+
+def test_conftest_syntax_error(tmp_path: Path) -> None:
+    files = shop({"tests/conftest.py": CONFTEST_SYNTAX, "tests/test_a.py": "def test_a(db):\n    pass\n"})
+    rec, obs = run(tmp_path, files, "pytest")
+    findings = own(obs)
+    assert [(f.category, str(f.location)) for f in findings] == [("syntax", "tests/conftest.py:5")], (
+        rec.output
+    )
+
+
+def test_windows_paths_and_crlf(recorded: dict[str, Recorded]) -> None:
+    """pytest on Windows prints places with backslashes and ids with slashes, lines end in CRLF."""
+    rec = recording(recorded, "mixed-tb-short")
+    output = rec.output.replace("tests/test_", "tests\\test_").replace("\n", "\r\n")
+    output = output.replace("FAILED tests\\test_", "FAILED tests/test_").replace(
+        "ERROR tests\\", "ERROR tests/"
+    )
+    root = r"C:\Users\dev\shop"
+    obs = Observation("PostToolUseFailure", "Bash", "pytest --tb=short", output, 1, False, root, root)
+    findings = {f.details["test_id"]: f for f in own(obs)}
+    assert {k: (f.category, str(f.location)) for k, f in findings.items()} == {
+        k: (category, f"{file}:{line}") for k, (category, file, line) in pyruns.MIXED_EXPECTED.items()
+    }
