@@ -5,31 +5,24 @@ innermost project entry of pytest's traceback, or where a SyntaxError points), t
 or the assertion and pytest's `E` lines. Categories: the underlying error's for collection and
 conftest errors (`import`, `dependency`, `syntax`, ...); for tests, `test` unless the exception
 has a category a fixer can act on (`type`, `name`, `attribute`, `async`, `timeout`, ...).
-A passing run yields only a `quiet` claim over its output (see `detect.merge_findings`).
+A passing run yields only a `quiet` claim over its output (see `detect.absorb`).
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from healing_hooks import commandline
 from healing_hooks.detect import pytest_report as report
+from healing_hooks.detect import pytest_sections as sections
 from healing_hooks.detect import pytest_session as session
+from healing_hooks.detect.pytest_sections import Failure
 from healing_hooks.detect.python_errors import classify_exception
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.detect.tracebacks import (
-    EXCEPTION_LINE,
-    FRAME,
     Frame,
-    Line,
-    innermost_project_frame,
-    innermost_project_location_of,
-    leaves,
-    parse_chains,
     project_rank,
     text_lines,
 )
@@ -43,41 +36,15 @@ ACTIONABLE = frozenset(
 )  # fmt: skip
 """Categories a failing test keeps from its exception; any other exception in a test is `test`."""
 
-LOCATION_LINE = re.compile(
-    r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"
-    r"(?::(?: (?P<rest>.*?))?)?\s*$"
-)
-FIXTURE_FILE = re.compile(r"^file (?P<file>.+), line (?P<line>\d+)$")
 FIXTURE_MISSING = re.compile(r"^E\s+fixture '(?P<name>\w+)' not found$", re.M)
-_FIXTURE_HINT = re.compile(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
 FIXTURE_AVAILABLE = re.compile(r"^>\s+available fixtures: (?P<names>.*)$", re.M)
 TIMEOUT = re.compile(r"Timeout \(>[\d.]+s\) from pytest-timeout|^\++ Timeout \++$", re.M)
 ASYNC_UNSUPPORTED = "async def functions are not natively supported"
-CAPTURED = re.compile(r"^-{3,} .+ -{3,}$")
 CONFTEST = re.compile(r"^ImportError while loading conftest '(?P<path>[^']+)'\.$", re.M)
 _STOPPED = re.compile(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+$", re.M)
 _BEFORE_TESTS = ("collect", "conftest")
+_HOST_CUT = re.compile(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$", re.M)
 _TEST_FILE = re.compile(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
-
-
-@dataclass
-class Failure:
-    """One failing test, error or collection problem, as read from its section."""
-
-    kind: str
-    title: str
-    start: int
-    end: int
-    test_id: str = ""
-    exception: str = ""
-    message: str = ""
-    evidence: str = ""
-    offset: int = 0
-    frames: list[Frame] = field(default_factory=list)
-    place: Frame | None = None
-    explanation: list[str] = field(default_factory=list)
-    text: str = ""
-    header: str = ""
 
 
 def pytest_findings(obs: Observation, text: str) -> list[Finding]:
@@ -119,131 +86,18 @@ def _section_failure(text: str, section: report.Section, found: report.PytestLay
         kind, title = "collect", title[len("ERROR collecting ") :]
     elif match := re.match(r"ERROR at (setup|teardown) of (.+)$", title):
         kind, title = match.group(1), match.group(2)
-    lines = _body_lines(text, section.body, section.end)
-    failure = Failure(kind, title, section.start, section.end, text=text[section.body : section.end])
+    cut = _HOST_CUT.search(text, section.body, section.end)
+    end = cut.start() if cut else section.end  # what follows the host's cut is another test's
+    lines = sections.body_lines(text, section.body, end)
+    failure = Failure(kind, title, section.start, section.end, text=text[section.body : end])
     failure.header = section.title
-    _read_body(failure, lines, root)
+    sections.read_body(failure, lines, root)
     failure.test_id = _test_id(failure, found, root, text)
     if not failure.evidence:  # the section was cut (`| tail`, the host's truncation): the summary says
         entry = next((e for e in found.failing_entries() if e.test_id == failure.test_id), None)
         if entry is not None:
-            _read_summary_message(failure, entry)
+            sections.read_summary_message(failure, entry)
     return failure
-
-
-def _body_lines(text: str, start: int, end: int) -> list[Line]:
-    """The section's lines up to its captured-output blocks."""
-    lines: list[Line] = []
-    for offset, content in text_lines(text[:end], start):
-        if CAPTURED.match(content):
-            break
-        lines.append((offset, content))
-    return lines
-
-
-def _read_body(failure: Failure, lines: Sequence[Line], root: str) -> None:
-    """Exception, message, frames and place of a section in any `--tb` style."""
-    if any("Traceback (most recent call last)" in content for _, content in lines):
-        chains = [chain for chain, _ in leaves(parse_chains(lines))]
-        if chains:
-            final = chains[-1][-1]
-            failure.exception, failure.message = final.exception, final.message
-            failure.evidence, failure.offset = final.evidence, final.offset
-            failure.frames = [f for report_ in chains[-1] for f in report_.all_frames()]
-            failure.place = innermost_project_location_of(chains[-1], root)
-            failure.explanation = [final.evidence, *final.more]
-            return
-    failure.frames, raised = _entries(lines)
-    explanation = _last_e_group(lines)
-    failure.explanation = [content for _, content in explanation][:40]
-    _read_exception(failure, explanation, raised, root)
-    if failure.place is None:
-        failure.place = innermost_project_frame(failure.frames, root)
-
-
-def _entries(lines: Sequence[Line]) -> tuple[list[Frame], str]:
-    """pytest's traceback entries (`path:line: in func` / `path:line: Exc`) and the raised type."""
-    frames: list[Frame] = []
-    raised = ""
-    arrow = ""
-    for index, (offset, content) in enumerate(lines):
-        if content.startswith(">"):
-            arrow = "" if _FIXTURE_HINT.match(content) else content[1:].strip()
-            continue
-        match = LOCATION_LINE.match(content) or FIXTURE_FILE.match(content)
-        if match is None:
-            continue
-        rest = (match.groupdict().get("rest") or "").strip()
-        function = rest[3:] if rest.startswith("in ") else ""
-        code = arrow
-        below = lines[index + 1][1] if index + 1 < len(lines) else ""
-        if (function or content.startswith("file ")) and below.startswith("  "):
-            code = below.strip()
-        frame = Frame(match.group("file"), int(match.group("line")), function, offset, code)
-        if frames and (frames[-1].file, frames[-1].line) == (frame.file, frame.line):
-            frame = frames.pop() if frames[-1].code and not code else frame
-        frames.append(frame)
-        if rest and not function and EXCEPTION_LINE.match(rest):
-            raised = rest.split(":", 1)[0]
-        arrow = ""
-    return frames, raised
-
-
-def _last_e_group(lines: Sequence[Line]) -> list[Line]:
-    """The last block of `E` lines, with pytest's `E` column and the common indent removed."""
-    groups: list[list[Line]] = []
-    previous_e = False
-    for offset, content in lines:
-        is_e = content == "E" or content.startswith("E ")
-        if is_e and not previous_e:
-            groups.append([])
-        if is_e:
-            groups[-1].append((offset, content[1:]))
-        previous_e = is_e
-    if not groups:
-        return []
-    group = groups[-1]
-    indent = min((len(c) - len(c.lstrip(" ")) for _, c in group if c.strip()), default=0)
-    return [(offset + 1 + indent, content[indent:]) for offset, content in group]
-
-
-def _read_exception(failure: Failure, explanation: list[Line], raised: str, root: str) -> None:
-    """The exception (or assertion) of the last `E` block; a SyntaxError's own place."""
-    if any(FRAME.match(content) for _, content in explanation):
-        chains = parse_chains(explanation)
-        if chains:
-            final = chains[-1][-1]
-            failure.exception, failure.message = final.exception, final.message
-            failure.evidence, failure.offset = final.evidence, final.offset
-            failure.place = final.syntax or innermost_project_frame(final.frames, root)
-            return
-    for offset, content in explanation:
-        match = EXCEPTION_LINE.match(content)
-        if match and match.group("message") is not None and _is_exception_name(match.group("type")):
-            failure.exception = match.group("type")
-            failure.message = match.group("message").strip()
-            failure.evidence, failure.offset = content.strip(), offset
-            return
-    if explanation:
-        offset, content = explanation[0]
-        failure.evidence, failure.offset = content.strip(), offset
-        failure.message = content.strip()
-        failure.exception = raised or ("AssertionError" if content.lstrip().startswith("assert") else "")
-    else:
-        failure.exception = raised
-
-
-def _is_exception_name(name: str) -> bool:
-    last = name.rsplit(".", 1)[-1]
-    return (
-        last[:1].isupper()
-        and re.search(
-            r"(?:Error|Exception|Warning|Failed|Exit|Interrupt|Group|Timeout|"
-            r"Iteration|Failure|Invalid\w*)$|^Failed$",
-            last,
-        )
-        is not None
-    )
 
 
 def _test_id(failure: Failure, found: report.PytestLayout, root: str, text: str) -> str:
@@ -281,7 +135,7 @@ def _conftest_failures(text: str, root: str) -> list[Failure]:
         end = len(text) if end < 0 else end
         failure = Failure("conftest", match.group("path"), match.start(), end, text=text[match.start() : end])
         failure.header = match.group(0)
-        _read_body(failure, text_lines(text[:end], match.end() + 1), root)
+        sections.read_body(failure, text_lines(text[:end], match.end() + 1), root)
         failure.test_id = relative_to_root(match.group("path"), root)
         failures.append(failure)
     return failures
@@ -297,7 +151,7 @@ def _line_mode_failures(text: str, found: report.PytestLayout, root: str) -> lis
         lines = text_lines(text[:end], start)
         group_start = start
         for offset, content in lines:
-            match = LOCATION_LINE.match(content)
+            match = sections.LOCATION_LINE.match(content)
             if match is None or not match.group("rest"):
                 continue
             failure = Failure("failure", "", group_start, offset + len(content))
@@ -306,7 +160,7 @@ def _line_mode_failures(text: str, found: report.PytestLayout, root: str) -> lis
             failure.frames = [Frame(match.group("file"), int(match.group("line")), "", offset)]
             failure.place = failure.frames[0]
             failure.explanation = [rest]
-            _read_exception(failure, [(offset + len(content) - len(rest), rest)], "", root)
+            sections.read_exception(failure, [(offset + len(content) - len(rest), rest)], "", root)
             relative = relative_to_root(match.group("file"), root)
             failure.test_id = next((i for i in ids if i.split("::", 1)[0] == relative), relative)
             if failure.test_id in ids:
@@ -327,23 +181,10 @@ def _summary_only_failures(text: str, found: report.PytestLayout, known: list[Fa
         kind = "failure" if entry.word == "FAILED" else ("collect" if "::" not in entry.test_id else "setup")
         failure = Failure(kind, report.section_key(entry.test_id), entry.start, entry.end, entry.test_id)
         failure.text = text[entry.start : entry.end]
-        _read_summary_message(failure, entry)
+        sections.read_summary_message(failure, entry)
         failure.frames = [Frame(entry.test_id.split("::", 1)[0], 0, "", entry.start)]
         failures.append(failure)
     return failures
-
-
-def _read_summary_message(failure: Failure, entry: report.SummaryEntry) -> None:
-    """Exception and message from a `FAILED id - message` line (pytest may have cut it with ...)."""
-    message = entry.message
-    match = EXCEPTION_LINE.match(message)
-    if match and match.group("message") is not None and _is_exception_name(match.group("type")):
-        failure.exception, failure.message = match.group("type"), match.group("message")
-    else:
-        failure.message = message
-        failure.exception = failure.exception or ("AssertionError" if message.startswith("assert") else "")
-    failure.evidence = f"{entry.word} {entry.test_id}" + (f" - {message}" if message else "")
-    failure.offset = entry.start
 
 
 def _finding(

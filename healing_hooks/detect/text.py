@@ -22,11 +22,18 @@ def relative_to_root(path: str, root: str) -> str:
         return path
     normal = path.replace("\\", "/")
     root_normal = root.replace("\\", "/").rstrip("/")
-    if root_normal and normal.startswith(root_normal + "/"):
+    if root_normal and _under(normal, root_normal):
         return normal[len(root_normal) + 1 :]
     if os.path.isabs(path) or re.match(r"^[A-Za-z]:/", normal):
         return normal
     return normal[2:] if normal.startswith("./") else normal
+
+
+def _under(path: str, root: str) -> bool:
+    """`path` is inside `root`; Windows drive paths compare without case (`c:/users` = `C:/Users`)."""
+    if path.startswith(root + "/"):
+        return True
+    return re.match(r"^[A-Za-z]:/", root) is not None and path.lower().startswith(root.lower() + "/")
 
 
 def line_at(text: str, position: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from healing_hooks.detect.text import relative_to_root
 
@@ -36,11 +36,18 @@ _MESSAGE_STOP = re.compile(
     r"[=_+!-]{3,}|During handling of the above|The above exception was|Exit code \d+)"
 )
 _ENVIRONMENT = re.compile(
-    r"(?:^|/)(?:site-packages|dist-packages|lib/python\d[\d.]*|Lib|\.venv|venv|\.tox|\.nox|"
-    r"Python\d+|(?:ana|mini)conda\d*|miniforge\d*|mambaforge|\.pyenv|\.rye|\.local/share/uv)(?:/|$)|"
-    r"^<(?:frozen|string|stdin|console|ipython)|^<frozen"
+    r"(?:^|/)(?:site-packages|dist-packages|lib/python\d[\d.]*|Lib|\.venv|venv|\.tox|\.nox|envs/[^/]+/lib|"
+    r"Python\d+|(?i:(?:ana|mini)conda\d*|miniforge\d*|mambaforge)|\.pyenv|\.rye|\.local/share/uv)(?:/|$)|"
+    r"^<(?:frozen|string|stdin|console|ipython)"
 )
 _GROUP_TYPES = ("ExceptionGroup", "MultiError")
+_FLAT = re.compile(r'Traceback \(most recent call last\):\s+File "')
+_FLAT_FRAME = re.compile(
+    r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)(?P<code>(?:(?!File ").)*)'
+)
+_FLAT_EXCEPTION = re.compile(
+    r"(?<!\S)(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Group)(?=: |\s*$)"
+)
 MAX_MESSAGE_LINES = 20
 
 
@@ -137,6 +144,8 @@ def parse_chains(lines: Sequence[Line]) -> list[Chain]:
     depths: dict[int, int] = {}
     if any("Exception Group Traceback" in content for _, content in lines):
         lines, depths = _ungrouped(lines)
+    if any(_FLAT.search(content) for _, content in lines if "Traceback (most" in content):
+        lines = _unflattened(lines)
     chains: list[Chain] = []
     index = 0
     while index < len(lines):
@@ -158,6 +167,28 @@ def parse_chains(lines: Sequence[Line]) -> list[Chain]:
         chains.append(chain)
         index = after
     return chains
+
+
+def _unflattened(lines: Sequence[Line]) -> list[Line]:
+    """Tracebacks pasted on one line (an issue title, a log field) cut back into their lines."""
+    result: list[Line] = []
+    for offset, content in lines:
+        start = content.find("Traceback (most recent call last):")
+        if start < 0 or not _FLAT.search(content, start):
+            result.append((offset, content))
+            continue
+        head = start + len("Traceback (most recent call last):")
+        result.append((offset + start, content[start:head]))
+        exceptions = list(_FLAT_EXCEPTION.finditer(content, head))
+        end = exceptions[-1].start() if exceptions else len(content)
+        for piece in _FLAT_FRAME.finditer(content, head, end):
+            frame = f'  File "{piece["file"]}", line {piece["line"]}, in {piece["func"]}'
+            result.append((offset + piece.start(), frame))
+            if piece["code"].strip():
+                result.append((offset + piece.start("code"), "    " + piece["code"].strip()))
+        if exceptions:
+            result.append((offset + end, content[end:].strip()))
+    return result
 
 
 def _ungrouped(lines: Sequence[Line]) -> tuple[list[Line], dict[int, int]]:
@@ -194,7 +225,7 @@ def _report_at(
             prefix = ""
         return _read_report(lines, index + 1, offset, prefix, indent, bare=False)
     frame = FRAME.match(content)
-    if frame is not None and frame.group("func") is None:
+    if frame is not None:  # a SyntaxError report, or a traceback pasted without its header
         return _read_report(lines, index, offset, "", indent, bare=True)
     if indent and index and depths.get(lines[index - 1][0]) == -1:
         exception = EXCEPTION_LINE.match(content)
@@ -236,26 +267,31 @@ def _read_report(
         if _REPEATED.match(content) or _TRUNCATED.match(content.strip()):
             index += 1
             continue
-        if not content.strip() and _next_is_frame(lines, index, prefix):
-            index += 1
+        if not content.strip() and _continues(lines, index, prefix, bool(frames or syntax)):
+            index += 1  # a blank line pasted into a traceback
             continue
         exception = EXCEPTION_LINE.match(content)
         if exception is not None and (frames or syntax or not bare):
             return _finish(lines, index, prefix, exception, start, frames, syntax, indent)
         if content.startswith(" ") and content.strip() and (frames or syntax):
+            if frames and not frames[-1].code and not _MARKERS.match(content):
+                frames[-1] = replace(frames[-1], code=content.strip())
             index += 1  # more source lines of a frame (3.13 shows whole expressions)
             continue
         return None, index
     return None, index
 
 
-def _next_is_frame(lines: Sequence[Line], index: int, prefix: str) -> bool:
+def _continues(lines: Sequence[Line], index: int, prefix: str, framed: bool) -> bool:
+    """After a blank line: the traceback goes on (a frame, a source line, the exception line)."""
     for _, raw in lines[index + 1 : index + 4]:
         content = _strip(raw, prefix)
         if content is None:
             return False
         if content.strip():
-            return FRAME.match(content) is not None
+            if FRAME.match(content):
+                return True
+            return framed and (content.startswith(" ") or EXCEPTION_LINE.match(content) is not None)
     return False
 
 

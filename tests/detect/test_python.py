@@ -462,3 +462,26 @@ def test_every_finding_mentions_its_evidence(recorded: dict[str, Recorded]) -> N
         (finding,) = own(recording(recorded, name))
         assert finding.details["evidence"] in recording(recorded, name).output
         assert finding.details["evidence"] in finding_text(finding)
+
+
+PASTED = {
+    "on one line": lambda text: " ".join(text.split("\n")),
+    "blank lines between lines": lambda text: "\n\n".join(text.split("\n")),
+    "without its first line": lambda text: text.split("\n", 1)[1],
+}
+
+
+@pytest.mark.parametrize("shape", [*PASTED, "lower-case drive letter"])
+def test_tracebacks_as_people_paste_them(shape: str, recorded: dict[str, Recorded]) -> None:
+    """A real traceback the way it reaches an issue or a log: flattened, spaced out, cut, re-cased."""
+    rec = recording(recorded, "python-cannot-import-name-relative")
+    output = rec.output
+    root = str(rec.root)
+    if shape == "lower-case drive letter":
+        output = windows(output, root, r"C:\Users\dev\shop").replace(r"C:\Users\dev", r"c:\users\dev")
+        root = r"C:\Users\dev\shop"
+    else:
+        output = PASTED[shape](output)
+    findings = python_findings(pyruns_observe(output, root), clean_output(output))
+    assert [(f.category, str(f.location)) for f in findings] == [("import", "shop/cart.py:1")]
+    assert (findings[0].details["name"], findings[0].details["module"]) == ("tax_rate", "shop.pricing")

@@ -1,0 +1,181 @@
+"""One section of a pytest report (`____ test_x ____` and what follows) read in any `--tb` style.
+
+Long (`>` source, `E` lines, `path:line: Exc`), short (`path:line: in func`), line, native (a
+Python traceback) and the fixture-not-found form; the exception or assertion of the last `E`
+block, the traceback entries as frames, and a SyntaxError's own place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from healing_hooks.detect import pytest_report as report
+from healing_hooks.detect.tracebacks import (
+    EXCEPTION_LINE,
+    FRAME,
+    Frame,
+    Line,
+    innermost_project_frame,
+    innermost_project_location_of,
+    leaves,
+    parse_chains,
+    text_lines,
+)
+
+LOCATION_LINE = re.compile(
+    r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"
+    r"(?::(?: (?P<rest>.*?))?)?\s*$"
+)
+FIXTURE_FILE = re.compile(r"^file (?P<file>.+), line (?P<line>\d+)$")
+_FIXTURE_HINT = re.compile(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
+CAPTURED = re.compile(r"^-{3,} .+ -{3,}$")
+
+
+@dataclass
+class Failure:
+    """One failing test, error or collection problem, as read from its section."""
+
+    kind: str
+    title: str
+    start: int
+    end: int
+    test_id: str = ""
+    exception: str = ""
+    message: str = ""
+    evidence: str = ""
+    offset: int = 0
+    frames: list[Frame] = field(default_factory=list)
+    place: Frame | None = None
+    explanation: list[str] = field(default_factory=list)
+    text: str = ""
+    header: str = ""
+
+
+def body_lines(text: str, start: int, end: int) -> list[Line]:
+    """The section's lines up to its captured-output blocks."""
+    lines: list[Line] = []
+    for offset, content in text_lines(text[:end], start):
+        if CAPTURED.match(content):
+            break
+        lines.append((offset, content))
+    return lines
+
+
+def read_body(failure: Failure, lines: Sequence[Line], root: str) -> None:
+    """Exception, message, frames and place of a section in any `--tb` style."""
+    if any("Traceback (most recent call last)" in content for _, content in lines):
+        chains = [chain for chain, _ in leaves(parse_chains(lines))]
+        if chains:
+            final = chains[-1][-1]
+            failure.exception, failure.message = final.exception, final.message
+            failure.evidence, failure.offset = final.evidence, final.offset
+            failure.frames = [f for report_ in chains[-1] for f in report_.all_frames()]
+            failure.place = innermost_project_location_of(chains[-1], root)
+            failure.explanation = [final.evidence, *final.more]
+            return
+    failure.frames, raised = entries(lines)
+    explanation = last_e_group(lines)
+    failure.explanation = [content for _, content in explanation][:40]
+    read_exception(failure, explanation, raised, root)
+    if failure.place is None:
+        failure.place = innermost_project_frame(failure.frames, root)
+
+
+def entries(lines: Sequence[Line]) -> tuple[list[Frame], str]:
+    """pytest's traceback entries (`path:line: in func` / `path:line: Exc`) and the raised type."""
+    frames: list[Frame] = []
+    raised = ""
+    arrow = ""
+    for index, (offset, content) in enumerate(lines):
+        if content.startswith(">"):
+            arrow = "" if _FIXTURE_HINT.match(content) else content[1:].strip()
+            continue
+        match = LOCATION_LINE.match(content) or FIXTURE_FILE.match(content)
+        if match is None:
+            continue
+        rest = (match.groupdict().get("rest") or "").strip()
+        function = rest[3:] if rest.startswith("in ") else ""
+        code = arrow
+        below = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if (function or content.startswith("file ")) and below.startswith("  "):
+            code = below.strip()
+        frame = Frame(match.group("file"), int(match.group("line")), function, offset, code)
+        if frames and (frames[-1].file, frames[-1].line) == (frame.file, frame.line):
+            frame = frames.pop() if frames[-1].code and not code else frame
+        frames.append(frame)
+        if rest and not function and EXCEPTION_LINE.match(rest):
+            raised = rest.split(":", 1)[0]
+        arrow = ""
+    return frames, raised
+
+
+def last_e_group(lines: Sequence[Line]) -> list[Line]:
+    """The last block of `E` lines, with pytest's `E` column and the common indent removed."""
+    groups: list[list[Line]] = []
+    previous_e = False
+    for offset, content in lines:
+        is_e = content == "E" or content.startswith("E ")
+        if is_e and not previous_e:
+            groups.append([])
+        if is_e:
+            groups[-1].append((offset, content[1:]))
+        previous_e = is_e
+    if not groups:
+        return []
+    group = groups[-1]
+    indent = min((len(c) - len(c.lstrip(" ")) for _, c in group if c.strip()), default=0)
+    return [(offset + 1 + indent, content[indent:]) for offset, content in group]
+
+
+def read_exception(failure: Failure, explanation: list[Line], raised: str, root: str) -> None:
+    """The exception (or assertion) of the last `E` block; a SyntaxError's own place."""
+    if any(FRAME.match(content) for _, content in explanation):
+        chains = parse_chains(explanation)
+        if chains:
+            final = chains[-1][-1]
+            failure.exception, failure.message = final.exception, final.message
+            failure.evidence, failure.offset = final.evidence, final.offset
+            failure.place = final.syntax or innermost_project_frame(final.frames, root)
+            return
+    for offset, content in explanation:
+        match = EXCEPTION_LINE.match(content)
+        if match and match.group("message") is not None and is_exception_name(match.group("type")):
+            failure.exception = match.group("type")
+            failure.message = match.group("message").strip()
+            failure.evidence, failure.offset = content.strip(), offset
+            return
+    if explanation:
+        offset, content = explanation[0]
+        failure.evidence, failure.offset = content.strip(), offset
+        failure.message = content.strip()
+        failure.exception = raised or ("AssertionError" if content.lstrip().startswith("assert") else "")
+    else:
+        failure.exception = raised
+
+
+def is_exception_name(name: str) -> bool:
+    last = name.rsplit(".", 1)[-1]
+    return (
+        last[:1].isupper()
+        and re.search(
+            r"(?:Error|Exception|Warning|Failed|Exit|Interrupt|Group|Timeout|"
+            r"Iteration|Failure|Invalid\w*)$|^Failed$",
+            last,
+        )
+        is not None
+    )
+
+
+def read_summary_message(failure: Failure, entry: report.SummaryEntry) -> None:
+    """Exception and message from a `FAILED id - message` line (pytest may have cut it with ...)."""
+    message = entry.message
+    match = EXCEPTION_LINE.match(message)
+    if match and match.group("message") is not None and is_exception_name(match.group("type")):
+        failure.exception, failure.message = match.group("type"), match.group("message")
+    else:
+        failure.message = message
+        failure.exception = failure.exception or ("AssertionError" if message.startswith("assert") else "")
+    failure.evidence = f"{entry.word} {entry.test_id}" + (f" - {message}" if message else "")
+    failure.offset = entry.start
