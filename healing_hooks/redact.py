@@ -52,6 +52,8 @@ _RULES: tuple[_Rule, ...] = (
             r"(?:-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|\Z)"
         ),
     ),
+    # The end of a key whose beginning was cut off (an excerpt, a truncated output): all before it.
+    _Rule(("-----end",), re.compile(r"\A[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----")),
     # Tokens recognisable by their shape alone.
     _Rule(
         ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa", "abia", "acca"),
@@ -135,7 +137,8 @@ def has_secret(text: str) -> bool:
 def redact_data(value: Any, key: str | None = None) -> Any:
     """A copy of a JSON-like value with every string (keys too) redacted.
 
-    A stored regex (`error_regex`) that held a secret gets an escaped mask, so it stays a regex.
+    A stored regex (`error_regex`) that held a secret gets an escaped mask, so it stays a regex; a
+    list of strings is redacted as the lines of one text (a private key spans several).
     """
     if isinstance(value, str):
         cleaned = redact(value)
@@ -145,5 +148,14 @@ def redact_data(value: Any, key: str | None = None) -> Any:
     if isinstance(value, dict):
         return {redact(str(k)): redact_data(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
+        if len(value) > 1 and all(isinstance(item, str) for item in value):
+            return _redact_lines(list(value))
         return [redact_data(item, key) for item in value]
     return value
+
+
+def _redact_lines(lines: list[str]) -> list[str]:
+    """A list of output lines is redacted as one text: a key block spans several of them."""
+    joined = "\n".join(lines)
+    cleaned = redact(joined)
+    return lines if cleaned == joined else cleaned.split("\n")

@@ -154,15 +154,15 @@ class MemoryStore:
 
     def apply(self, update: Update) -> list[str]:
         """Write one event's changes; returns notices about anything moved aside or not saved."""
+        from filelock import Timeout  # an OSError too (TimeoutError) since filelock 3.x/4: catch it first
+
         try:
             with self.locked():
                 return self._apply_locked(update)
+        except Timeout:
+            return self._append_without_lock(update)
         except OSError as exc:
             return [f"memory not saved: {exc.strerror or exc} ({self.dir})"]
-        except Exception as exc:
-            if type(exc).__name__ == "Timeout":
-                return self._append_without_lock(update)
-            raise
 
     def _apply_locked(self, update: Update) -> list[str]:
         notices = self.ensure_files()
