@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healing_hooks import commandline
+from healing_hooks.detect.go import parse_go
+from healing_hooks.detect.linters import parse_linters
 from healing_hooks.detect.locate import pattern_location
+from healing_hooks.detect.node import parse_node
 from healing_hooks.detect.patterns import PatternLibrary, build_library, pattern_findings
 from healing_hooks.detect.precision import cap_on_success, own_failures
 from healing_hooks.detect.pytest import pytest_findings
@@ -22,7 +25,15 @@ from healing_hooks.observation import Observation
 
 Parser = Callable[[Observation, str], list[Finding]]
 
-PARSERS: list[Parser] = [parse_shell, pytest_findings, python_findings, parse_rust]
+PARSERS: list[Parser] = [
+    parse_shell,
+    pytest_findings,
+    python_findings,
+    parse_rust,
+    parse_linters,
+    parse_node,
+    parse_go,
+]
 """Tool parsers, each `(observation, cleaned output) -> findings`.
 
 A parser finding may claim parts of the output with `details["spans"]` (`[[start, end], ...]`):
