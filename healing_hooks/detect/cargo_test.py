@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from healing_hooks.detect.text import relative_to_root
@@ -52,6 +53,8 @@ FRAME_FN = re.compile(r"^\s+\d+: (?P<function>.+)$", re.M)
 END_OF_MESSAGE = ("note: run with `RUST_BACKTRACE", "stack backtrace:", "---- ", "failures:")
 MAX_MESSAGE_LINES = 12
 MAX_TESTS = 100
+MAX_PANICS = 200
+MAX_CRASHES = 3
 MAX_RELATED = 10
 
 
@@ -71,7 +74,7 @@ class Panic:
 def panics(text: str) -> list[Panic]:
     """Every panic in the output, old (`panicked at 'msg', file:l:c`) and new format."""
     found = []
-    for match in PANIC.finditer(text):
+    for match in islice(PANIC.finditer(text), MAX_PANICS):
         if match["old"] is not None:
             place = (match["ofile"], int(match["oline"]), int(match["ocol"]))
             message, end = match["old"], match.end()
@@ -127,12 +130,17 @@ def cargo_test_findings(text: str, root: str, skip: Sequence[Sequence[int]] = ()
     if findings:
         findings[0].details["spans"].extend([m.start(), m.end()] for m in FAILURES.finditer(text))
         findings[0].details["spans"].extend([m.start(), m.end()] for m in RESULT.finditer(text))
+    first_section = sections[0].start() if sections else len(text)
+    crashes = 0
     for panic in all_panics:
         if panic.offset in used or any(a <= panic.offset < b for a, b in skip):
             continue
-        if any(s.start() <= panic.offset for s in sections):
+        if panic.offset >= first_section:
             continue  # inside a test's output that no failure list named: not a root cause
         findings.append(_panic_finding(text, panic, root))
+        crashes += 1
+        if crashes >= MAX_CRASHES:
+            break
     return findings
 
 

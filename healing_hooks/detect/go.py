@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 from healing_hooks.detect.related import link_related
@@ -85,8 +87,10 @@ def _category(message: str, vet: bool) -> str:
 
 
 def _compile_errors(text: str, root: str, vet: bool) -> list[Finding]:
-    findings = []
-    for match in COMPILE.finditer(text):
+    findings: list[Finding] = []
+    if ".go:" not in text:
+        return findings
+    for match in islice(COMPILE.finditer(text), MAX_FINDINGS):
         message = match["message"].strip().removesuffix("; to add it:").removesuffix("; to add:")
         category = _category(message, vet and not match["vet"])
         details: dict[str, Any] = {"evidence": match.group(0).strip()[:500], "offset": match.start()}
@@ -110,8 +114,10 @@ def _compile_errors(text: str, root: str, vet: bool) -> list[Finding]:
 
 def _go_tool(text: str) -> list[Finding]:
     """`go: ...` messages of the go command itself (no file)."""
-    findings = []
-    for match in GO_TOOL.finditer(text):
+    findings: list[Finding] = []
+    if "go: " not in text and "pattern " not in text:
+        return findings
+    for match in islice(GO_TOOL.finditer(text), MAX_FINDINGS):
         message = match["message"].strip()
         if message.startswith(("downloading ", "finding ", "extracting ", "added ", "upgraded ")):
             continue
@@ -195,33 +201,42 @@ def go_failed_tests(text: str) -> list[str]:
 
 
 def _leaves(names: list[str]) -> list[str]:
-    return [n for n in dict.fromkeys(names) if not any(o.startswith(n + "/") for o in names)]
+    parents = {name.rsplit("/", depth)[0] for name in names for depth in range(1, name.count("/") + 1)}
+    return [name for name in dict.fromkeys(names) if name not in parents]
 
 
 def _test_failures(text: str, root: str) -> list[Finding]:
     if "--- FAIL: " not in text:
         return []
-    fails = list(FAIL_LINE.finditer(text))
+    fails = list(islice(FAIL_LINE.finditer(text), MAX_FINDINGS * 5))
     leaves = set(_leaves([m["name"] for m in fails]))
     results = list(PACKAGE_RESULT.finditer(text))
+    result_starts = [r.start() for r in results]
+    runs = {m["name"]: m for m in RUN_LINE.finditer(text)} if "=== RUN" in text else {}
     counts = go_test_counts(text)
-    findings = []
+    findings: list[Finding] = []
     for index, match in enumerate(fails):
-        if match["name"] not in leaves:
+        if match["name"] not in leaves or len(findings) >= MAX_FINDINGS:
             continue
-        result = next((r for r in results if r.start() > match.start()), None)
+        at = bisect_right(result_starts, match.start())
+        result = results[at] if at < len(results) else None
         end = (
             fails[index + 1].start() if index + 1 < len(fails) else (result.start() if result else len(text))
         )
         failed = _Failed(match["name"], match.start(), end, result["package"] if result else "")
-        findings.append(_test_finding(text, failed, match, root, counts))
+        findings.append(_test_finding(text, failed, match, root, counts, runs.get(failed.name)))
     return findings
 
 
 def _test_finding(
-    text: str, failed: _Failed, match: re.Match[str], root: str, counts: dict[str, int]
+    text: str,
+    failed: _Failed,
+    match: re.Match[str],
+    root: str,
+    counts: dict[str, int],
+    run: re.Match[str] | None,
 ) -> Finding:
-    logs = _logs_of(text, failed, match)
+    logs = _logs_of(text, failed, match, run)
     folder = package_dir(failed.package) if failed.package else ""
     location = None
     if logs:
@@ -246,7 +261,9 @@ def _test_finding(
     return _finding("go test", "test", "high", f"{match['name']} failed: {reason}", location, details)
 
 
-def _logs_of(text: str, failed: _Failed, match: re.Match[str]) -> list[re.Match[str]]:
+def _logs_of(
+    text: str, failed: _Failed, match: re.Match[str], run: re.Match[str] | None
+) -> list[re.Match[str]]:
     """The test's `file.go:N: message` lines: right under its FAIL line, or (-v) after its RUN line."""
     depth = len(match["indent"])
     after: list[re.Match[str]] = []
@@ -257,12 +274,9 @@ def _logs_of(text: str, failed: _Failed, match: re.Match[str]) -> list[re.Match[
             break
         after.append(log)
         position = log.end() + 1
-    if after:
+    if after or run is None or run.start() > match.start():
         return after
-    run = next((r for r in RUN_LINE.finditer(text, 0, match.start()) if r["name"] == failed.name), None)
-    if run is None:
-        return []
-    return list(LOG_LINE.finditer(text, run.end(), match.start()))
+    return list(islice(LOG_LINE.finditer(text, run.end(), match.start()), 20))
 
 
 def _indent(match: re.Match[str]) -> int:
@@ -288,8 +302,10 @@ def _project_frame(text: str, start: int, root: str) -> Location | None:
 
 def _panics(text: str, root: str, claimed: list[list[int]]) -> list[Finding]:
     """A panic (or fatal error) outside a failing test: the program crashed."""
-    findings = []
-    for match in [*PANIC.finditer(text), *FATAL.finditer(text)]:
+    findings: list[Finding] = []
+    if "panic: " not in text and "fatal error: " not in text:
+        return findings
+    for match in [*islice(PANIC.finditer(text), 20), *islice(FATAL.finditer(text), 20)]:
         if any(start <= match.start() < end for start, end in claimed):
             continue
         if match.group(0).startswith("panic: ") and text[: match.start()].endswith("\t"):

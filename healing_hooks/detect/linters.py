@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 from healing_hooks.detect.related import link_related
@@ -128,7 +129,9 @@ def _mypy(text: str, root: str) -> list[Finding]:
     """Each `error:` line (with the notes after it) → one finding."""
     findings: list[Finding] = []
     files: set[str] = set()
-    for match in MYPY.finditer(text):
+    if ": error: " not in text and ": note: " not in text and ": warning: " not in text:
+        return findings
+    for match in islice(MYPY.finditer(text), MAX_FINDINGS):
         message, code, end = _mypy_message(text, match)
         location = _place(match, root)
         files.add(location.file)
@@ -223,7 +226,10 @@ def _tool_of(command: str, code: str) -> str:
 def _concise(text: str, root: str, command: str, taken: set[tuple[Location | None, Any]]) -> list[Finding]:
     """`file:line:col: CODE message` (ruff concise, flake8, pylint) and ruff's pylint format."""
     findings: list[Finding] = []
-    for match in [*CONCISE.finditer(text), *PYLINT_FORMAT.finditer(text)]:
+    matches = list(islice(CONCISE.finditer(text), MAX_FINDINGS))
+    if ": [" in text:
+        matches += islice(PYLINT_FORMAT.finditer(text), MAX_FINDINGS)
+    for match in matches:
         location = _place(match, root)
         code = match["code"]
         if (location, code) in taken:
@@ -254,7 +260,7 @@ def _ruff_full(text: str, root: str, command: str) -> list[Finding]:
     if "-->" not in text:
         return []
     findings: list[Finding] = []
-    for match in FULL.finditer(text):
+    for match in islice(FULL.finditer(text), MAX_FINDINGS):
         code, message = match["code"], match["message"].strip()
         lines, end = block_lines(text, match.end() + 1)
         block = parse_block(lines)
@@ -288,8 +294,10 @@ def _ruff_full(text: str, root: str, command: str) -> list[Finding]:
 
 def _would_reformat(text: str, root: str) -> list[Finding]:
     """Older `ruff format --check` / black: `Would reformat: x.py`."""
-    findings = []
-    for match in WOULD_REFORMAT.finditer(text):
+    findings: list[Finding] = []
+    if "Would reformat: " not in text:
+        return findings
+    for match in islice(WOULD_REFORMAT.finditer(text), MAX_FINDINGS):
         file = relative_to_root(match["file"].strip(), root)
         findings.append(
             _finding(
@@ -315,7 +323,7 @@ def _pyright(text: str, root: str) -> list[Finding]:
     if " - error: " not in text and " - warning: " not in text:
         return []
     findings = []
-    for match in PYRIGHT.finditer(text):
+    for match in islice(PYRIGHT.finditer(text), MAX_FINDINGS):
         following = text[match.end() : match.end() + 400].split("\n  /", 1)[0]
         rule = PYRIGHT_RULE.search(match["message"]) or PYRIGHT_RULE.search(following)
         code = rule["rule"] if rule else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from healing_hooks.detect import node_test, tsc
@@ -65,6 +66,9 @@ CATEGORY_BY_TYPE = {
     "AssertionError": "assertion",
 }
 MAX_EXCEPTIONS = 5
+MAX_CANDIDATES = 50
+MAX_NPM_LINES = 60
+STACK_WINDOW = 20_000
 
 
 def runs_node(command: str) -> bool:
@@ -107,9 +111,9 @@ def frames_after(text: str, start: int, limit: int = 60) -> list[Frame]:
     """The stack frames that follow position `start` (innermost first), up to `limit`."""
     frames: list[Frame] = []
     position = start
-    for match in FRAME.finditer(text, start):
-        if frames and text.count("\n", position, match.start()) > 8:
-            break  # another stack further down
+    for match in FRAME.finditer(text, start, min(len(text), start + STACK_WINDOW)):
+        if text.count("\n", position, match.start()) > 8:
+            break  # not this error's stack (or another stack further down)
         file = match["file"] or match["bare"]
         line, col = (match["line"], match["col"]) if match["file"] else (match["bline"], match["bcol"])
         frames.append(Frame((match["function"] or "").strip(), _plain_path(file), int(line), int(col)))
@@ -125,7 +129,7 @@ def _plain_path(file: str) -> str:
 
 def _exceptions(text: str, root: str, node_context: bool) -> list[Finding]:
     findings: list[Finding] = []
-    for match in ERROR_LINE.finditer(text):
+    for match in islice(ERROR_LINE.finditer(text), MAX_CANDIDATES):
         if len(findings) >= MAX_EXCEPTIONS:
             break
         frames = frames_after(text, match.end())
@@ -284,7 +288,7 @@ NPM_DID_YOU_MEAN = re.compile(r"^\s+npm (?:run )?(?P<name>\S+)(?: #|$)")
 
 def _npm(text: str, others: bool) -> list[Finding]:
     """One finding per npm failure (its `npm error` lines read together)."""
-    lines = list(NPM_LINE.finditer(text))
+    lines = list(islice(NPM_LINE.finditer(text), MAX_NPM_LINES))
     if not lines:
         return []
     block = [m["text"].strip() for m in lines]

@@ -20,6 +20,7 @@ error and its `at` stack indented below, and `pass 1` / `fail 1` lines after an 
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from healing_hooks.detect.related import link_related
@@ -62,8 +63,8 @@ def node_test_findings(text: str, root: str) -> list[Finding]:
 
 def _tap(text: str, root: str) -> list[Finding]:
     findings = []
-    for match in NOT_OK.finditer(text):
-        end_match = YAML_END.search(text, match.end())
+    for match in islice(NOT_OK.finditer(text), MAX_TESTS * 2):
+        end_match = YAML_END.search(text, match.end(), min(len(text), match.end() + 20_000))
         end = end_match.end() if end_match else match.end()
         fields = _yaml_fields(text[match.end() : end])
         error = fields.get("error", "")
@@ -118,7 +119,7 @@ def _spec(text: str, root: str) -> list[Finding]:
     start = section.end() if section else 0
     findings = []
     seen: set[str] = set()
-    for match in SPEC_FAIL.finditer(text, start):
+    for match in islice(SPEC_FAIL.finditer(text, start), MAX_TESTS * 2):
         body_end = _indented_end(text, match.end(), len(match["indent"]))
         body = text[match.end() : body_end]
         if match["name"] in seen or any(word in body for word in PARENT_ONLY):

@@ -131,12 +131,17 @@ def diagnostics(text: str, root: str, tool: str = "cargo") -> list[Finding]:
 
 def _headers(text: str, limit: int) -> list[re.Match[str]]:
     """Diagnostic headers in output order: the first MAX_DIAGNOSTICS errors and as many warnings."""
-    found = [m for m in HEADER.finditer(text, 0, limit) if not SUMMARY.match(m["message"])]
-    if ": error" in text or ": warning" in text:
-        found.extend(SHORT.finditer(text, 0, limit))
-    errors = [m for m in found if m["level"] == "error"]
-    warnings = [m for m in found if m["level"] == "warning"]
-    kept = errors[:MAX_DIAGNOSTICS] + warnings[:MAX_DIAGNOSTICS]
+    kept: list[re.Match[str]] = []
+    shapes = [HEADER, SHORT] if ": error" in text or ": warning" in text else [HEADER]
+    for shape in shapes:
+        counts = {"error": 0, "warning": 0}
+        for match in shape.finditer(text, 0, limit):
+            if counts[match["level"]] >= MAX_DIAGNOSTICS or SUMMARY.match(match["message"]):
+                if min(counts.values()) >= MAX_DIAGNOSTICS:
+                    break
+                continue
+            counts[match["level"]] += 1
+            kept.append(match)
     return sorted(kept, key=lambda m: m.start())
 
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 from healing_hooks.detect.related import link_related
@@ -59,9 +60,9 @@ def tsc_findings(obs: Observation, text: str) -> list[Finding]:
     """One finding per tsc diagnostic, in output order."""
     if " TS" not in text:
         return []
-    matches = sorted(
-        [*PLAIN.finditer(text), *PRETTY.finditer(text), *GLOBAL.finditer(text)], key=lambda m: m.start()
-    )
+    shapes = (PLAIN, PRETTY, GLOBAL)
+    found = [match for shape in shapes for match in islice(shape.finditer(text), MAX_FINDINGS)]
+    matches = sorted(found, key=lambda m: m.start())
     findings = [_finding(text, m, obs.project_root) for m in matches[:MAX_FINDINGS]]
     summary = SUMMARY.search(text)
     link_related(findings, summary.group(0).strip() if summary else None)
