@@ -111,8 +111,12 @@ def _adopt(owner: Finding, pattern: Finding) -> None:
     evidence = str(owner.details.get("evidence", ""))
     on_evidence = isinstance(start, int) and start <= offset <= start + len(evidence)
     agrees = pattern.category == owner.category
-    if owner.pattern_id is None and (on_evidence or agrees):
+    adopted = owner.details.get("pattern_confidence")
+    # A project pattern (more confident) refines a built-in one already adopted for this line.
+    better = owner.pattern_id is None or (isinstance(adopted, float) and pattern.confidence > adopted)
+    if better and (on_evidence or agrees):
         owner.pattern_id = pattern.pattern_id
+        owner.details["pattern_confidence"] = pattern.confidence
         if on_evidence and agrees and owner.message.strip() == evidence.strip():
             owner.message = pattern.message  # the pattern explains what the parser only repeats
     if owner.playbook is None and agrees:
