@@ -158,6 +158,11 @@ def cargo_test_counts(text: str) -> dict[str, int]:
     return counts
 
 
+def failed_test_names(text: str) -> list[str]:
+    """The failing tests of a `cargo test` run, in libtest's order."""
+    return [name for name, _offset in _failed_tests(text, list(SECTION.finditer(text)))]
+
+
 def _failed_tests(text: str, sections: list[re.Match[str]]) -> list[tuple[str, int]]:
     """(name, offset of its output section or FAILED line), in the order libtest lists them."""
     names: list[str] = []

@@ -47,6 +47,11 @@ def node_test_counts(text: str) -> dict[str, int]:
     return counts
 
 
+def failed_test_names(text: str) -> list[str]:
+    """The failing tests of a node test run (suites that failed only through a test left out)."""
+    return [str(f.details["test_id"]) for f in node_test_findings(text, "")]
+
+
 def node_test_findings(text: str, root: str) -> list[Finding]:
     """A `test` finding per failing test of node's runner."""
     if "not ok " not in text and "✖ " not in text:

@@ -1,7 +1,8 @@
 """Test-run summaries (counts, failing test ids, outcome) for test-history.log.
 
 pytest in every form (`-q`, `-qq` without a final line, `-v`, `--tb=...`, `-x`, `-r...`, a run
-cut by `| tail`), `python -m unittest`, and `cargo test`. Passing runs are summarised too.
+cut by `| tail`), `python -m unittest`, `cargo test`, `go test` and node's test runner (`npm test`).
+Passing runs are summarised too.
 """
 
 from __future__ import annotations
@@ -10,10 +11,8 @@ import re
 from typing import Any
 
 from healing_hooks import commandline
-from healing_hooks.detect import pytest_report
+from healing_hooks.detect import cargo_test, go, node_test, pytest_report
 
-CARGO_RESULT = re.compile(r"^test result: (?:ok|FAILED)\. (\d+) passed; (\d+) failed; (\d+) ignored", re.M)
-CARGO_FAILED_ID = re.compile(r"^test (\S+) \.\.\. FAILED$", re.M)
 UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in [\d.]+s$", re.M)
 UNITTEST_RESULT = re.compile(r"^(?P<word>OK|FAILED)(?: \((?P<detail>[^)]*)\))?\s*$", re.M)
 UNITTEST_FAILED_ID = re.compile(r"^(?:FAIL|ERROR): (\w+) \(([\w.]+)\)", re.M)
@@ -30,7 +29,7 @@ def summarize_test_run(command: str, text: str, exit_code: int | None) -> dict[s
         return None
     counts: dict[str, int] = {}
     failed: list[str] = []
-    for reader in (_cargo, _pytest, _unittest):
+    for reader in (_cargo, _go, _node, _pytest, _unittest):
         reader(text, counts, failed)
     summary: dict[str, Any] = {"runner": _runner(command), "exit_code": exit_code}
     summary.update({key: counts.get(key, 0) for key in MAIN_COUNTS})
@@ -45,10 +44,35 @@ def _add(counts: dict[str, int], key: str, value: int) -> None:
 
 
 def _cargo(text: str, counts: dict[str, int], failed: list[str]) -> None:
-    for match in CARGO_RESULT.finditer(text):
-        for key, value in zip(("passed", "failed", "skipped"), match.groups(), strict=True):
-            _add(counts, key, int(value))
-    failed.extend(CARGO_FAILED_ID.findall(text))
+    """cargo test: the `test result:` line of every test binary; names from the failures lists."""
+    if "test result: " not in text and "\nfailures:\n" not in text:
+        return
+    found = cargo_test.cargo_test_counts(text)
+    for key, ours in (("passed", "passed"), ("failed", "failed"), ("ignored", "skipped")):
+        _add(counts, ours, found.get(key, 0))
+    failed.extend(cargo_test.failed_test_names(text))
+
+
+def _go(text: str, counts: dict[str, int], failed: list[str]) -> None:
+    """go test: `--- PASS/FAIL/SKIP` lines (PASS only with -v), failing leaf tests."""
+    if "--- FAIL: " not in text and "--- PASS: " not in text and "--- SKIP: " not in text:
+        return
+    found = go.go_test_counts(text)
+    for key in ("passed", "failed", "skipped"):
+        _add(counts, key, found.get(key, 0))
+    failed.extend(go.go_failed_tests(text))
+
+
+def _node(text: str, counts: dict[str, int], failed: list[str]) -> None:
+    """node --test (TAP `# pass 1` or spec summary lines), also under `npm test`."""
+    found = node_test.node_test_counts(text)
+    if "pass" not in found and "fail" not in found:
+        return
+    _add(counts, "passed", found.get("pass", 0))
+    _add(counts, "failed", found.get("fail", 0))
+    _add(counts, "skipped", found.get("skipped", 0) + found.get("todo", 0))
+    _add(counts, "errors", found.get("cancelled", 0))
+    failed.extend(node_test.failed_test_names(text))
 
 
 def _pytest(text: str, counts: dict[str, int], failed: list[str]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from healing_hooks.detect.go import go_failed_tests, go_test_counts, package_dir, parse_go
+from healing_hooks.detect.testruns import summarize_test_run
 from healing_hooks.findings import Finding
 from tests.detect.realrun import Run, observe, require, run_tool
 
@@ -166,6 +167,10 @@ def test_test_failures(go: Any, verbose: bool) -> None:
     assert (counts["failed"], counts["packages_failed"]) == (2, 1)
     if verbose:
         assert counts["passed"] == 2  # TestTable/zero and TestOK
+    summary = summarize_test_run(run.obs.command, run.text, run.exit_code)
+    assert summary is not None
+    assert (summary["runner"], summary["failed"], summary["outcome"]) == ("go test", 2, "failed")
+    assert summary["failed_tests"] == ["TestAdd", "TestTable/negative"]
 
 
 def test_panic_in_a_test_points_at_the_project_frame(go: Any) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from healing_hooks.detect.node import parse_node
+from healing_hooks.detect.testruns import summarize_test_run
 from healing_hooks.findings import Finding
 from tests.detect.realrun import Run, observe, require, run_tool
 
@@ -150,6 +151,11 @@ def test_node_test_failures(test_runs: dict[str, Run], form: str) -> None:
     assert place(by_name["compares deeply"]) == "math.test.js:15:12"
     assert adds.details["counts"]["fail"] == 2
     assert adds.details["counts"]["pass"] == 1
+    if form == "npm":
+        summary = summarize_test_run(run.obs.command, run.text, run.exit_code)
+        assert summary is not None
+        assert (summary["passed"], summary["failed"], summary["outcome"]) == (1, 2, "failed")
+        assert summary["failed_tests"] == ["adds two numbers", "compares deeply"]
 
 
 # --- npm -----------------------------------------------------------------------------------------

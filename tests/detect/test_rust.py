@@ -14,6 +14,7 @@ import pytest
 from healing_hooks.detect import detect
 from healing_hooks.detect.cargo_test import cargo_test_findings
 from healing_hooks.detect.rust import parse_rust
+from healing_hooks.detect.testruns import summarize_test_run
 from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding
 from tests.corpus import cases_rust
@@ -366,6 +367,15 @@ def test_cargo_test_failures_across_binaries(cargo: Any) -> None:
     assert tests["api_works"].details["command"] == "cargo test --test api -- api_works --exact"
     assert place(tests["api_works"]) == "tests/api.rs:3:5"
     assert place(tests["src/lib.rs - add_one (line 1)"]) == "src/lib.rs:1"
+    summary = summarize_test_run(run.obs.command, run.text, run.exit_code)
+    assert summary is not None
+    assert (summary["runner"], summary["passed"], summary["failed"], summary["outcome"]) == (
+        "cargo test",
+        0,
+        5,
+        "failed",
+    )
+    assert set(summary["failed_tests"]) == set(tests)
 
 
 def test_panic_backtrace_gives_project_frames(cargo: Any) -> None:
@@ -380,7 +390,7 @@ def test_panic_backtrace_gives_project_frames(cargo: Any) -> None:
 
 
 def test_cargo_run_panic_is_runtime(cargo: Any) -> None:
-    main = "fn main() {\n    let v: Vec<u8> = Vec::new();\n    println!(\"{}\", v[3]);\n}\n"
+    main = 'fn main() {\n    let v: Vec<u8> = Vec::new();\n    println!("{}", v[3]);\n}\n'
     run = cargo({"src/main.rs": main}, "cargo run --offline")
     [panic] = findings_of(run)
     assert (panic.category, place(panic)) == ("runtime", "src/main.rs:3:21")
