@@ -43,6 +43,7 @@ RESULT = re.compile(
 )
 FAILED_RESULT = re.compile(r"^test result: FAILED\..*$", re.M)
 RERUN = re.compile(r"^error: (?:test|doctest) failed, to rerun pass [`'](?P<args>[^`']+)[`']", re.M)
+TARGETS_FAILED = re.compile(r"^error: \d+ targets? failed:\n(?:    .*\n?)*", re.M)
 DID_NOT_PANIC = re.compile(
     r"^note: test did not panic as expected(?: at (?P<file>.+?):(?P<line>\d+):(?P<col>\d+))?", re.M
 )
@@ -130,6 +131,8 @@ def cargo_test_findings(text: str, root: str, skip: Sequence[Sequence[int]] = ()
     if findings:
         findings[0].details["spans"].extend([m.start(), m.end()] for m in FAILURES.finditer(text))
         findings[0].details["spans"].extend([m.start(), m.end()] for m in RESULT.finditer(text))
+        findings[0].details["spans"].extend([m.start(), m.end()] for m in RERUN.finditer(text))
+        findings[0].details["spans"].extend([m.start(), m.end()] for m in TARGETS_FAILED.finditer(text))
     first_section = sections[0].start() if sections else len(text)
     crashes = 0
     for panic in all_panics:

@@ -126,7 +126,25 @@ def diagnostics(text: str, root: str, tool: str = "cargo") -> list[Finding]:
             seen.add(key)
             findings.append(finding)
     _fold_summaries(findings, text)
-    return findings
+    return _one_per_missing_crate(findings)
+
+
+def _one_per_missing_crate(findings: list[Finding]) -> list[Finding]:
+    """Every use of a missing crate fails the same way: one finding, the other places listed."""
+    first: dict[str, Finding] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        crate = finding.details.get("crate") if finding.category == "dependency" else None
+        if not isinstance(crate, str) or crate not in first:
+            kept.append(finding)
+            if isinstance(crate, str):
+                first[crate] = finding
+            continue
+        owner = first[crate]
+        owner.details["spans"].extend(finding.details["spans"])
+        if finding.location is not None:
+            owner.details.setdefault("also_at", []).append(str(finding.location))
+    return kept
 
 
 def _headers(text: str, limit: int) -> list[re.Match[str]]:

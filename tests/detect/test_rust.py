@@ -183,6 +183,8 @@ def test_missing_crate_is_a_dependency_with_cargo_add(cargo: Any) -> None:
         "cargo add rand",
     )
     assert place(first) == "src/main.rs:1:5"
+    assert len(findings) == 1  # the second use of `rand` is the same problem
+    assert first.details["also_at"] == ["src/main.rs:4:13"]
 
 
 def test_module_without_mod_declaration_is_not_a_dependency(cargo: Any) -> None:
