@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from healing_hooks import __version__
 from healing_hooks.errors import HookError
 
-SUBCOMMANDS = ("replay", "analyze", "patterns", "log", "install", "uninstall", "doctor", "report", "fix", "stats")
+SUBCOMMANDS = (
+    "replay",
+    "analyze",
+    "patterns",
+    "log",
+    "install",
+    "uninstall",
+    "doctor",
+    "report",
+    "fix",
+    "stats",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
