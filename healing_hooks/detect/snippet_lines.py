@@ -1,0 +1,39 @@
+"""The lines of an annotated snippet (rustc, ruff): spans, numbered source lines, marker runs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SPAN = re.compile(r"^\s*(?:-->|:::|╭▸|-\[)\s*(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
+SOURCE = re.compile(r"^(?P<num> *\d+)? *(?P<sep>[|~+-])(?: (?P<text>.*)|$)")
+MARKERS = frozenset("^-+~")
+DRAWING = frozenset("|/\\_ ")
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of one marker character under a source line."""
+
+    start: int  # index in the marker text (0-based); code column = start + 1
+    end: int
+    char: str
+
+
+def marker_runs(text: str) -> list[Run]:
+    """Marker runs (`^^^`, `---`, `+++`, `~~~`) of a marker line, before any label text."""
+    runs: list[Run] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char in MARKERS:
+            end = index
+            while end < len(text) and text[end] == char:
+                end += 1
+            runs.append(Run(index, end, char))
+            index = end
+        elif char in DRAWING:
+            index += 1
+        else:
+            break
+    return runs
