@@ -59,6 +59,7 @@ CLIPPY_URL = re.compile(r"rust-clippy/[^#\s]*#(?P<lint>\w+)")
 LINT_NOTE = re.compile(r"`#\[(?P<level>warn|deny|forbid)\((?P<lint>[\w:]+)\)\]`")
 FMT_DIFF = re.compile(r"^Diff in (?P<file>.+?)(?::(?P<line>\d+):| at line (?P<line2>\d+):)\s*$", re.M)
 DID_YOU_MEAN = re.compile(r"(?:perhaps you meant|[Dd]id you mean):? `?(?P<name>[\w-]+)`?")
+CUT_BY_HOST = re.compile(r"\s*\.\.\. \[\d+ characters truncated\] \.\.\.")
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test", "crate", "self", "super"})
 MAX_DIAGNOSTICS = 200
 MAX_RELATED = 10
@@ -174,6 +175,8 @@ def _diagnostic(match: re.Match[str], text: str, root: str, tool: str) -> Findin
         lines, end = block_lines(text, match.end() + 1, stop_at_column_zero=code is not None)
         block = parse_block(lines)
         location = _location(block, root)
+        if location is None and code and CUT_BY_HOST.match(text, end):
+            return None  # the host's truncation took its body: another finding says the rest
         if location is None and code is None:
             location, message = _build_script_panic(lines, root, message)
     details: dict[str, Any] = {

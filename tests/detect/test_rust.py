@@ -493,6 +493,19 @@ def test_long_log_is_read_in_bounded_time(broken: dict[str, Run]) -> None:
     assert any(f.details.get("code") == "E0308" and place(f) == "src/main.rs:4:18" for f in findings)
 
 
+def test_output_cut_by_the_host_keeps_its_first_and_last_errors(cargo: Any) -> None:
+    """Over 10,000 characters the host keeps the head and the tail around a truncation marker."""
+    body = "".join(f"    let v{i}: u32 = \"{i}\";\n" for i in range(60))
+    run = cargo({"src/main.rs": f"fn main() {{\n{body}}}\n"})
+    assert "characters truncated] ..." in run.obs.output
+    findings = findings_of(run)
+    codes = {f.details.get("code") for f in findings}
+    assert codes == {"E0308"}
+    lines = [f.location.line for f in findings if f.location]
+    assert lines[0] == 2 and lines[-1] == 61
+    assert all(f.location and f.location.file == "src/main.rs" for f in findings)
+
+
 def test_through_detect_the_first_error_comes_first(cargo: Any) -> None:
     run = cargo(
         {
