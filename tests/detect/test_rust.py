@@ -495,7 +495,7 @@ def test_long_log_is_read_in_bounded_time(broken: dict[str, Run]) -> None:
 
 def test_output_cut_by_the_host_keeps_its_first_and_last_errors(cargo: Any) -> None:
     """Over 10,000 characters the host keeps the head and the tail around a truncation marker."""
-    body = "".join(f"    let v{i}: u32 = \"{i}\";\n" for i in range(60))
+    body = "".join(f'    let v{i}: u32 = "{i}";\n' for i in range(60))
     run = cargo({"src/main.rs": f"fn main() {{\n{body}}}\n"})
     assert "characters truncated] ..." in run.obs.output
     findings = findings_of(run)
