@@ -19,7 +19,7 @@ COUNT_WORDS = (
 _COUNT = "|".join(COUNT_WORDS)
 FINAL_LINE = re.compile(
     rf"^(?:=+ )?(?P<body>(?:\d+ (?:{_COUNT})(?:, )?)+|no tests ran)"
-    r"(?: in (?P<seconds>[\d.]+)s(?: \([\d:.]+\))?)?(?: =+)?[ \t]*$",
+    r"(?: in (?P<seconds>[\d.]+)s(?:econds)?(?: \([\d:.]+\))?)?(?: =+)?[ \t]*$",
     re.M,
 )
 COUNT = re.compile(rf"(\d+) ({_COUNT})\b")
@@ -70,6 +70,7 @@ class PytestLayout:
     """Where everything is in one pytest output."""
 
     session: tuple[int, int] | None = None
+    """From the header (else the start of the output) to the final counts line (else the end)."""
     regions: list[tuple[str, int, int]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     entries: list[SummaryEntry] = field(default_factory=list)
@@ -106,13 +107,10 @@ def layout(text: str) -> PytestLayout:
     return found
 
 
-def _session(text: str, found: PytestLayout) -> tuple[int, int] | None:
+def _session(text: str, found: PytestLayout) -> tuple[int, int]:
     start = next((b.start() for b in found.banners if b.group("title") == "test session starts"), None)
-    if start is None:
-        first = PROGRESS.search(text) or VERBOSE.search(text)
-        start = first.start() if first else None
-    if start is None:
-        return None
+    if start is None:  # -q prints no header: the session starts with the output
+        start = 0
     end = found.final.end() if found.final is not None and found.final.start() >= start else len(text)
     return start, end
 
@@ -131,13 +129,15 @@ def _sections(text: str, report: str, start: int, end: int) -> list[Section]:
     ]
 
 
-def report_spans(text: str) -> list[tuple[int, int]]:
-    """Where pytest reports failures itself: FAILURES / ERRORS regions and INTERNALERROR lines."""
+def report_spans(text: str) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    """Where pytest reports failures itself (FAILURES / ERRORS regions, INTERNALERROR lines), and
+    the span of its session (None when the output holds no pytest run)."""
     if not looks_like_pytest(text):
-        return []
-    spans = [(start, end) for title, start, end in layout(text).regions if title in REPORT_TITLES]
+        return [], None
+    found = layout(text)
+    spans = [(start, end) for title, start, end in found.regions if title in REPORT_TITLES]
     internal = [m.span() for m in re.finditer(r"^INTERNALERROR> .*$", text, re.M)]
-    return spans + internal
+    return spans + internal, found.session
 
 
 def counts(text: str, found: PytestLayout | None = None) -> dict[str, int] | None:

@@ -60,7 +60,7 @@ def python_findings(obs: Observation, text: str) -> list[Finding]:
     start = max(0, len(text) - WINDOW)
     if not any(word in text for word in ("Traceback (most", 'File "', "Warning: ", "python")):
         return []
-    claimed = report_spans(text)
+    claimed, session = report_spans(text)
     chains = [
         (chain, group)
         for chain, group in leaves(parse_chains(text_lines(text, start)))
@@ -68,6 +68,8 @@ def python_findings(obs: Observation, text: str) -> list[Finding]:
     ]
     root = obs.project_root
     fatal = _fatal_positions(chains)
+    if session is not None:  # a traceback a test printed: pytest's report says what failed
+        fatal = {i for i in fatal if chains[i][0][0].start >= session[1]}
     failed = run_failed(obs)
     findings = [
         _chain_finding(chain, group, root, text, _severity(failed, i in fatal))

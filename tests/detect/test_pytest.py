@@ -232,3 +232,28 @@ def test_windows_paths_and_crlf(recorded: dict[str, Recorded]) -> None:
     assert {k: (f.category, str(f.location)) for k, f in findings.items()} == {
         k: (category, f"{file}:{line}") for k, (category, file, line) in pyruns.MIXED_EXPECTED.items()
     }
+
+
+PRINTS_TRACEBACK = source("""
+    import traceback
+
+
+    def test_retries_after_an_error():
+        try:
+            {}["token"]
+        except KeyError:
+            traceback.print_exc()
+
+
+    def test_total():
+        assert 1 + 1 == 3
+""")
+
+
+def test_traceback_a_test_prints_is_not_what_failed(tmp_path: Path) -> None:
+    _, obs = run(tmp_path, shop({"tests/test_print.py": PRINTS_TRACEBACK}), "pytest -s -q")
+    findings = detect(obs)
+    assert [(f.tool, f.severity, f.category, str(f.location)) for f in findings] == [
+        ("pytest", "high", "test", "tests/test_print.py:12"),
+        ("python", "medium", "key", "tests/test_print.py:6"),
+    ]
