@@ -13,9 +13,17 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+from healing_hooks.detect import detect
+from healing_hooks.detect.patterns import PatternLibrary, build_library
+from healing_hooks.findings import Finding
+from healing_hooks.observation import observation_from_payload
+from healing_hooks.remedy import plan_remedies
 from tests.corpus.runner import Case, Recorded, missing_requirements, run_case, source
+from tests.detect.corpus_check import builtin_playbooks
 
 JOBS = 4
 _ROOTS: list[Path] = []
@@ -185,3 +193,17 @@ def mixed_case(variant: str) -> Case:
     """The mixed suite run with one of MIXED_VARIANTS (without the hypothesis plugin)."""
     command = MIXED_VARIANTS[variant].replace("pytest", f"pytest {NO_HYPOTHESIS}", 1)
     return Case(name=f"mixed-{variant}", tool="pytest", files=MIXED_TESTS, command=command, expect=None)
+
+
+@cache
+def builtin_library() -> PatternLibrary:
+    """The built-in pattern library, compiled once for the session (it takes most of a second)."""
+    return build_library()
+
+
+def analysed(payload: dict[str, Any], project_root: str) -> list[Finding]:
+    """What the hook finds in a payload (built-in patterns and playbooks, remedies planned):
+    `corpus_check.analyse` with the library compiled once."""
+    obs = observation_from_payload(payload, {"CLAUDE_PROJECT_DIR": project_root})
+    library = builtin_library()
+    return plan_remedies(detect(obs, library), obs, library, builtin_playbooks())

@@ -18,7 +18,7 @@ from healing_hooks.observation import Observation, observation_from_payload
 from tests.corpus import cases_pytest, healthy
 from tests.corpus.runner import Case, Recorded, run_case, source, to_payload
 from tests.detect import pyruns
-from tests.detect.corpus_check import analyse, judge
+from tests.detect.corpus_check import judge
 
 NOT_PYTEST_OUTPUT = {"pytest-killed-by-timeout-command"}  # empty output, exit 124: the shell's
 CASES = [pyruns.without_hypothesis(c) for c in cases_pytest.CASES if c.name not in NOT_PYTEST_OUTPUT]
@@ -60,7 +60,7 @@ def own(obs: Observation) -> list[Finding]:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_corpus_case_is_found_at_its_place(case: Case, recorded: dict[str, Recorded]) -> None:
     rec = recording(recorded, case.name)
-    verdict = judge(case, analyse(to_payload(rec), str(rec.root)))
+    verdict = judge(case, pyruns.analysed(to_payload(rec), str(rec.root)))
     assert verdict.ok, f"{verdict.outcome}: {verdict.reason}\n{rec.output[-2000:]}"
     assert verdict.findings[0].tool == "pytest"
 
@@ -68,7 +68,7 @@ def test_corpus_case_is_found_at_its_place(case: Case, recorded: dict[str, Recor
 @pytest.mark.parametrize("case", HEALTHY, ids=lambda case: case.name)
 def test_passing_runs_stay_quiet(case: Case, recorded: dict[str, Recorded]) -> None:
     rec = recording(recorded, case.name)
-    findings = analyse(to_payload(rec), str(rec.root))
+    findings = pyruns.analysed(to_payload(rec), str(rec.root))
     assert not [f for f in findings if f.severity != "low"]
     assert not own(full_output(rec))
 
@@ -128,7 +128,7 @@ def test_run_piped_to_tail_reports_failures_though_the_host_saw_success(
     rec = recording(recorded, "mixed-tail")
     payload = to_payload(rec)
     assert payload["hook_event_name"] == "PostToolUse"
-    findings = analyse(payload, str(rec.root))
+    findings = pyruns.analysed(payload, str(rec.root))
     assert {f.details.get("test_id") for f in findings if f.severity == "high"} == set(pyruns.MIXED_EXPECTED)
 
 
@@ -149,7 +149,7 @@ def test_collection_error_comes_before_the_failures(tmp_path: Path) -> None:
         {"tests/test_broken.py": broken, "tests/test_fine.py": "def test_fails():\n    assert 1 == 2\n"}
     )
     rec, obs = run(tmp_path, files, "pytest --continue-on-collection-errors")
-    findings = detect(obs)
+    findings = detect(obs, pyruns.builtin_library())
     assert [(f.category, str(f.location)) for f in findings] == [
         ("import", "tests/test_broken.py:1"),
         ("test", "tests/test_fine.py:2"),
@@ -252,7 +252,7 @@ PRINTS_TRACEBACK = source("""
 
 def test_traceback_a_test_prints_is_not_what_failed(tmp_path: Path) -> None:
     _, obs = run(tmp_path, shop({"tests/test_print.py": PRINTS_TRACEBACK}), "pytest -s -q")
-    findings = detect(obs)
+    findings = detect(obs, pyruns.builtin_library())
     assert [(f.tool, f.severity, f.category, str(f.location)) for f in findings] == [
         ("pytest", "high", "test", "tests/test_print.py:12"),
         ("python", "medium", "key", "tests/test_print.py:6"),

@@ -23,7 +23,7 @@ from healing_hooks.observation import Observation, observation_from_payload
 from tests.corpus import cases_python
 from tests.corpus.runner import Case, Recorded, run_case, source, to_payload
 from tests.detect import pyruns
-from tests.detect.corpus_check import analyse, finding_text, judge
+from tests.detect.corpus_check import finding_text, judge
 
 NOT_TRACEBACKS = {
     "python-sys-exit-with-code-and-message",  # a message and an exit status: the shell detector's
@@ -60,7 +60,7 @@ def own(rec: Recorded) -> list[Finding]:
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
 def test_corpus_case_is_found_at_its_place(case: Case, recorded: dict[str, Recorded]) -> None:
     rec = recording(recorded, case.name)
-    verdict = judge(case, analyse(to_payload(rec), str(rec.root)))
+    verdict = judge(case, pyruns.analysed(to_payload(rec), str(rec.root)))
     assert verdict.ok, f"{verdict.outcome}: {verdict.reason}\n{rec.output[-1500:]}"
     assert verdict.findings[0].category == case.expect.category  # type: ignore[union-attr]
     assert verdict.findings[0].tool == "python"
@@ -154,7 +154,7 @@ def test_warning_at_exit_joins_the_crash(recorded: dict[str, Recorded]) -> None:
 
 def test_parser_and_pattern_make_one_finding(recorded: dict[str, Recorded]) -> None:
     """The seed pattern `dependency-missing-module` and the parser see the same line: one finding."""
-    findings = detect(observed(recording(recorded, "python-dependency-yaml")))
+    findings = detect(observed(recording(recorded, "python-dependency-yaml")), pyruns.builtin_library())
     assert len(findings) == 1
     (finding,) = findings
     assert (finding.tool, finding.pattern_id, finding.playbook) == ("python", "dependency-missing-module",
@@ -163,7 +163,9 @@ def test_parser_and_pattern_make_one_finding(recorded: dict[str, Recorded]) -> N
 
 
 def test_pattern_of_another_category_lends_its_id_not_its_playbook(recorded: dict[str, Recorded]) -> None:
-    (finding,) = detect(observed(recording(recorded, "python-module-not-found-project")))
+    (finding,) = detect(
+        observed(recording(recorded, "python-module-not-found-project")), pyruns.builtin_library()
+    )
     assert (finding.category, finding.pattern_id, finding.playbook) == (
         "import",
         "dependency-missing-module",
@@ -291,7 +293,7 @@ def test_colour_codes_of_python_3_13(tmp_path: Path) -> None:
     rec, obs = run(tmp_path, {"jobs.py": TASK_GROUP, "names.py": NAME_ERROR},
                    f"PYTHON_COLORS=1 {python} names.py; PYTHON_COLORS=1 {python} jobs.py")  # fmt: skip
     assert "\x1b[35m" in rec.output
-    findings = detect(obs)
+    findings = detect(obs, pyruns.builtin_library())
     assert sorted((f.category, str(f.location)) for f in findings) == [
         ("name", "names.py:2"),
         ("network", "jobs.py:5"),
@@ -328,7 +330,7 @@ LOGGING_APP = source("""
 
 def test_handled_tracebacks_before_the_crash_are_medium(tmp_path: Path) -> None:
     _, obs = run(tmp_path, {"sync.py": LOGGING_APP}, "python sync.py")
-    findings = detect(obs)
+    findings = detect(obs, pyruns.builtin_library())
     assert [(f.severity, f.category, f.details["exception"]) for f in findings] == [
         ("high", "runtime", "FileNotFoundError"),
         ("medium", "key", "KeyError"),
@@ -343,7 +345,7 @@ def test_handled_tracebacks_of_a_run_that_succeeded_stay_low(tmp_path: Path) -> 
     _, obs = run(tmp_path, {"sync.py": app}, "python sync.py")
     findings = python_findings(obs, clean_output(obs.output))
     assert len(findings) == 3 and {f.severity for f in findings} == {"low"}
-    assert not [f for f in detect(obs) if f.severity != "low"]
+    assert not [f for f in detect(obs, pyruns.builtin_library()) if f.severity != "low"]
 
 
 def test_traceback_after_a_long_log_cut_by_the_host(tmp_path: Path) -> None:
@@ -352,7 +354,7 @@ def test_traceback_after_a_long_log_cut_by_the_host(tmp_path: Path) -> None:
     payload = to_payload(rec)
     assert "characters truncated" in payload["error"]
     obs = observation_from_payload(payload, {"CLAUDE_PROJECT_DIR": str(rec.root)})
-    (finding,) = detect(obs)
+    (finding,) = detect(obs, pyruns.builtin_library())
     assert (finding.category, str(finding.location), finding.details["module"]) == (
         "dependency",
         "load.py:3",
