@@ -62,6 +62,8 @@ def pytest_findings(obs: Observation, text: str) -> list[Finding]:
     failures += _line_mode_failures(text, found, root)
     failures += _summary_only_failures(text, found, failures)
     findings = _capped([_finding(f, root, counts, notes, found) for f in failures])
+    if findings:  # "Interrupted: 1 error during collection", "stopping after 1 failures": said above
+        findings[0].details["spans"] += [list(m.span()) for m in _STOPPED.finditer(text)]
     failing = [str(f.details["test_id"]) for f in findings if f.details.get("test_id")]
     for finding in findings:
         others = [test_id for test_id in failing if test_id != finding.details.get("test_id")]

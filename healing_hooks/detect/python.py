@@ -225,8 +225,9 @@ def _warning_findings(
             continue
         evidence = match.group(0).strip()
         file = match.group("file")
-        if file in ("sys", "<string>", "<frozen>") and findings:
+        if file in ("sys", "<string>", "<frozen>") and findings:  # printed at exit: part of the crash
             findings[-1].details.setdefault("notes", []).append(evidence)
+            findings[-1].details.setdefault("spans", []).append([match.start(), match.end()])
             continue
         location = Location(relative_to_root(file, root), int(match.group("line")))
         next_line = text[match.end() + 1 : text.find("\n", match.end() + 1)]
