@@ -20,6 +20,7 @@ from healing_hooks.detect.python import python_findings
 from healing_hooks.detect.rust import parse_rust
 from healing_hooks.detect.shell import parse_shell
 from healing_hooks.detect.text import clean_output
+from healing_hooks.detect.tracebacks import without_root
 from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation
 
@@ -54,7 +55,7 @@ def detect(obs: Observation, library: PatternLibrary | None = None) -> list[Find
     for parse in PARSERS:
         parsed.extend(parse(obs, text))
     matched = _locate(pattern_findings(library, text), text, obs.project_root)
-    return rank(merge(cap_on_success(obs, absorb(parsed, matched))))
+    return rank(merge(cap_on_success(obs, absorb(parsed, matched, obs.project_root))))
 
 
 def is_quiet_context(obs: Observation) -> bool:
@@ -74,7 +75,7 @@ def _locate(findings: list[Finding], text: str, root: str) -> list[Finding]:
     return findings
 
 
-def absorb(parsed: list[Finding], matched: list[Finding]) -> list[Finding]:
+def absorb(parsed: list[Finding], matched: list[Finding], root: str = "") -> list[Finding]:
     """Parser findings, plus the pattern findings that no parser finding claims.
 
     A pattern match inside the spans a parser finding claims is the same problem: it joins the
@@ -93,7 +94,7 @@ def absorb(parsed: list[Finding], matched: list[Finding]) -> list[Finding]:
             continue
         owner = min(inside, key=lambda pair: pair[0])[1]
         if owner.category != QUIET:
-            _adopt(owner, pattern)
+            _adopt(owner, pattern, root)
     return [f for f in parsed if f.category != QUIET] + unclaimed
 
 
@@ -104,7 +105,7 @@ def _spans(finding: Finding) -> list[tuple[int, int]]:
     return [(s[0], s[1]) for s in spans if isinstance(s, list | tuple) and len(s) == 2]
 
 
-def _adopt(owner: Finding, pattern: Finding) -> None:
+def _adopt(owner: Finding, pattern: Finding, root: str) -> None:
     """The pattern's id (and playbook) for the parser finding that holds its match."""
     offset = pattern.details.get("offset", -1)
     start = owner.details.get("offset", -2)
@@ -117,7 +118,7 @@ def _adopt(owner: Finding, pattern: Finding) -> None:
     if better and (on_evidence or agrees):
         owner.pattern_id = pattern.pattern_id
         owner.details["pattern_confidence"] = pattern.confidence
-        if on_evidence and agrees and owner.message.strip() == evidence.strip():
+        if on_evidence and agrees and owner.message.strip() == without_root(evidence, root).strip():
             owner.message = pattern.message  # the pattern explains what the parser only repeats
     if owner.playbook is None and agrees:
         owner.playbook = pattern.playbook

@@ -25,6 +25,7 @@ from healing_hooks.detect.tracebacks import (
     Frame,
     project_rank,
     text_lines,
+    without_root,
 )
 from healing_hooks.findings import Finding, Location
 from healing_hooks.observation import Observation
@@ -226,7 +227,7 @@ def _finding(
         category=category,
         severity="high",
         tool="pytest",
-        message=_message(failure, kind, details),
+        message=without_root(_message(failure, kind, details), root),
         location=location,
         confidence=confidence,
         details={k: v for k, v in details.items() if v not in ("", [], {}, None)},

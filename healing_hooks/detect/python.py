@@ -27,6 +27,7 @@ from healing_hooks.detect.tracebacks import (
     leaves,
     parse_chains,
     text_lines,
+    without_root,
 )
 from healing_hooks.findings import Finding, Location, Severity
 from healing_hooks.observation import Observation
@@ -142,7 +143,7 @@ def _chain_finding(
         category=category,
         severity=severity,
         tool="python",
-        message=_message(chain)[:400],
+        message=without_root(_message(chain), root)[:400],
         location=_location(place, root),
         confidence=0.9,
         details=details,

@@ -130,6 +130,16 @@ def frames_before(text: str, offset: int) -> list[Frame]:
     ]
 
 
+def without_root(text: str, root: str) -> str:
+    """`text` with the project root's prefix removed from the paths it names (messages stay short)."""
+    root = root.rstrip("/\\")
+    if len(root) < 2:
+        return text
+    for separator in ("/", "\\"):
+        text = text.replace(root + separator, "")
+    return text
+
+
 def innermost_project_frame(frames: Sequence[Frame], root: str) -> Frame | None:
     """The innermost frame in the project; else outside any environment; else the innermost."""
     if not frames:
