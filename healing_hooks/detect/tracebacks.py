@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
+from healing_hooks.detect import tbrender
 from healing_hooks.detect.text import relative_to_root
 
 Line = tuple[int, str]
@@ -152,6 +153,8 @@ def innermost_project_frame(frames: Sequence[Frame], root: str) -> Frame | None:
 def parse_chains(lines: Sequence[Line]) -> list[Chain]:
     """Every traceback in the lines, as chains (causes first, the final exception last)."""
     depths: dict[int, int] = {}
+    if tbrender.needs_rewriting(lines):
+        lines = tbrender.as_cpython(lines)
     if any("Exception Group Traceback" in content for _, content in lines):
         lines, depths = _ungrouped(lines)
     if any(_FLAT.search(content) for _, content in lines if "Traceback (most" in content):

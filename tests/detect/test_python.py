@@ -487,3 +487,74 @@ def test_tracebacks_as_people_paste_them(shape: str, recorded: dict[str, Recorde
     findings = python_findings(pyruns_observe(output, root), clean_output(output))
     assert [(f.category, str(f.location)) for f in findings] == [("import", "shop/cart.py:1")]
     assert (findings[0].details["name"], findings[0].details["module"]) == ("tax_rate", "shop.pricing")
+
+
+HELPER = "def divide(a, b):\n    return a / b\n"
+RENDERERS = {
+    "rich": source("""
+        from rich.traceback import install
+
+        import helper
+
+        install(width=100)
+        helper.divide(1, 0)
+    """),
+    "loguru": source("""
+        import sys
+
+        from loguru import logger
+
+        import helper
+
+        logger.remove()
+        logger.add(sys.stderr, backtrace=True, diagnose=True, colorize=False)
+        with logger.catch(reraise=True):
+            helper.divide(1, 0)
+    """),
+}
+
+
+@pytest.mark.parametrize("renderer", sorted(RENDERERS))
+def test_tracebacks_drawn_by_other_renderers(renderer: str, tmp_path: Path) -> None:
+    """rich's box (Typer and many CLIs) and loguru's annotated frames, as they print them."""
+    pytest.importorskip(renderer)
+    files = {"app.py": RENDERERS[renderer], "helper.py": HELPER}
+    rec, obs = run(tmp_path, files, "python app.py")
+    assert "Traceback (most recent call last)" in rec.output
+    findings = python_findings(obs, clean_output(obs.output))
+    assert [(f.category, str(f.location), f.details["code"]) for f in findings][-1:] == [
+        ("runtime", "helper.py:2", "return a / b")
+    ], rec.output
+    assert [(f["file"], f["line"]) for f in findings[-1].details["frames"]][-2:] == [
+        ("app.py", 6 if renderer == "rich" else 10),
+        ("helper.py", 2),
+    ]
+
+
+def test_ipython_traceback(tmp_path: Path) -> None:
+    """IPython / Jupyter: `Cell In[1], line 1`, `File path:line, in func(args)`, `---->` lines."""
+    python = next(
+        (
+            p
+            for p in pyruns.interpreters().values()
+            if run_case(
+                Case("probe", "python", {}, f"{p} -c 'import IPython'", None), tmp_path / "probe"
+            ).exit_code
+            == 0
+        ),
+        None,
+    )
+    if python is None:
+        pytest.skip("no Python with IPython installed")
+    rec, obs = run(
+        tmp_path,
+        {"helper.py": HELPER},
+        f"{python} -m IPython --colors=NoColor -c 'import helper; helper.divide(1, 0)'",
+    )
+    assert "Cell In[1], line 1" in rec.output
+    (finding,) = python_findings(obs, clean_output(obs.output))
+    assert (finding.category, str(finding.location), finding.details["code"]) == (
+        "runtime",
+        "helper.py:2",
+        "return a / b",
+    )

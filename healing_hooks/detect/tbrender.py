@@ -1,0 +1,141 @@
+"""Tracebacks drawn by other renderers, rewritten line by line the way CPython prints them.
+
+rich (`rich.traceback`, Typer and many modern CLIs: a box with `path:line in func` and a `❱`
+source line), IPython / Jupyter (`Cell In[1], line 1`, `File path:line, in func(args)`, `---->`
+source lines) and loguru (`> File "..."` marks the frame that raised, variables drawn under
+the source). Each rewritten line keeps the offset of the line it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+Line = tuple[int, str]
+
+HEADER = "Traceback (most recent call last):"
+_RICH_HEADER = re.compile(r"^[╭┌][─━ ]*Traceback \(most recent call last\)[─━ ]*[╮┐]\s*$")
+_RICH_INNER = re.compile(r"^[│|] (?P<text>.*?)\s*[│|]\s*$")
+_RICH_PLACE = re.compile(r"^(?P<file>[^\s❱│].*?):(?P<line>\d+) in (?P<func>\S+)$")
+_RICH_CODE = re.compile(r"^[│|] ❱ +\d+ (?P<code>.*?)\s*[│|]\s*$")
+_RICH_BOX = re.compile(r"^\s*(?:[│|╰└].*|[╭┌][─━ ]*[╮┐])\s*$")
+_IPYTHON_HEADER = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
+_IPYTHON_RULE = re.compile(r"^-{20,}\s*$")
+_IPYTHON_FRAME = re.compile(
+    r"^(?:Cell (?P<cell>In\s*\[\s*\d*\s*\]), line (?P<cell_line>\d+)|File (?P<file>\S.*?):(?P<line>\d+))"
+    r"(?:, in (?P<func>[^\s(]+)(?:\(.*\))?)?\s*$"
+)
+_IPYTHON_OLD_FRAME = re.compile(
+    r"^(?P<file><ipython-input-[^>]+>|\S+\.py) in (?P<func>[^\s(]+)(?:\(.*\))?\s*$"
+)
+_IPYTHON_ARROW = re.compile(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
+_IPYTHON_CONTEXT = re.compile(r"^\s+\d+\s")
+_EXCEPTION = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
+_LOGURU_FRAME = re.compile(r'^> (?=File ")')
+
+
+def needs_rewriting(lines: Sequence[Line]) -> bool:
+    """Whether any line looks drawn by one of these renderers (a cheap test before rewriting)."""
+    return any(
+        content.startswith(("╭", "┌", "> File ", "Cell In", "<ipython-input"))
+        or _IPYTHON_HEADER.match(content)
+        for _, content in lines
+    )
+
+
+def as_cpython(lines: Sequence[Line]) -> list[Line]:
+    """The lines, with rich, IPython and loguru tracebacks rewritten in CPython's shape."""
+    result: list[Line] = []
+    index = 0
+    while index < len(lines):
+        offset, content = lines[index]
+        if _RICH_HEADER.match(content):
+            index = _extend(result, _rich(lines, index))
+        elif _IPYTHON_HEADER.match(content):
+            index = _extend(result, _ipython(lines, index))
+        else:
+            result.append((offset, _LOGURU_FRAME.sub("  ", content)))
+            index += 1
+    return result
+
+
+def _extend(result: list[Line], rewritten: tuple[list[Line], int]) -> int:
+    result.extend(rewritten[0])
+    return rewritten[1]
+
+
+def _rich(lines: Sequence[Line], index: int) -> tuple[list[Line], int]:
+    """A rich box: its frames and `❱` source lines; the exception line follows the box."""
+    rewritten = [(lines[index][0], HEADER)]
+    index += 1
+    while index < len(lines):
+        offset, content = lines[index]
+        if not _RICH_BOX.match(content):
+            break
+        frame, used = _rich_frame(lines, index)
+        code = _RICH_CODE.match(content)
+        if frame is not None:
+            rewritten.append((offset, f'  File "{frame["file"]}", line {frame["line"]}, in {frame["func"]}'))
+            index += used
+            continue
+        if code is not None:
+            rewritten.append((offset, "    " + re.sub(r"^(?:│\s*)+", "", code["code"]).strip()))
+        index += 1
+    return rewritten, index
+
+
+def _rich_frame(lines: Sequence[Line], index: int) -> tuple[re.Match[str] | None, int]:
+    """A `path:line in func` line of the box; rich wraps a long path over several lines."""
+    joined = ""
+    for used, (_, content) in enumerate(lines[index : index + 4], 1):
+        inner = _RICH_INNER.match(content)
+        if inner is None or (used > 1 and not inner["text"]):
+            return None, 1
+        joined += inner["text"]
+        frame = _RICH_PLACE.match(joined)
+        if frame is not None:
+            return frame, used
+        if " " in joined:
+            return None, 1
+    return None, 1
+
+
+def _ipython(lines: Sequence[Line], index: int) -> tuple[list[Line], int]:
+    """An IPython traceback, up to and with its exception line."""
+    rewritten = [(lines[index][0], HEADER)]
+    index += 1
+    while index < len(lines):
+        offset, content = lines[index]
+        for line in _ipython_line(content, lines, index):
+            rewritten.append((offset, line))
+        index += 1
+        if content and not content[0].isspace() and _is_exception_line(content):
+            break
+    return rewritten, index
+
+
+def _ipython_line(content: str, lines: Sequence[Line], index: int) -> Iterator[str]:
+    frame = _IPYTHON_FRAME.match(content)
+    old = _IPYTHON_OLD_FRAME.match(content) if frame is None else None
+    arrow = _IPYTHON_ARROW.match(content)
+    if frame is not None:
+        file = frame["file"] or f"<ipython-cell {frame['cell']}>"
+        line = frame["line"] or frame["cell_line"]
+        yield f'  File "{file}", line {line}, in {frame["func"] or "<module>"}'
+    elif old is not None:
+        line = next(
+            (m["line"] for _, c in lines[index + 1 : index + 30] if (m := _IPYTHON_ARROW.match(c))), "0"
+        )
+        yield f'  File "{old["file"]}", line {line}, in {old["func"]}'
+    elif arrow is not None:
+        yield "    " + arrow["code"].strip()
+    elif not (_IPYTHON_RULE.match(content) or _IPYTHON_CONTEXT.match(content)):
+        yield content
+
+
+def _is_exception_line(content: str) -> bool:
+    return (
+        _EXCEPTION.match(content) is not None
+        and _IPYTHON_FRAME.match(content) is None
+        and _IPYTHON_OLD_FRAME.match(content) is None
+    )
