@@ -48,6 +48,8 @@ NO_MAIN_MODULE = re.compile(
     r"Error while finding module specification for '(?P<spec>[\w.]+)' \((?P<error>\w+): (?P<message>.+)\))$",
     re.M,
 )
+FATAL = re.compile(r"^Fatal Python error: (?P<message>.+)$", re.M)
+_DUMP_FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)\s*$', re.M)
 UNITTEST_HEADER = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)[^\n]*\n-{10,}\n\Z")
 _TRACEBACK_PART = re.compile(r'^\s*(?:File "|\^+$|~+$)|^-{10,}$|^=+$|^(?:FAIL|ERROR): ')
 _CONTEXT = {
@@ -78,6 +80,7 @@ def python_findings(obs: Observation, text: str) -> list[Finding]:
     ]
     findings += _warning_findings(text, start, root, findings, claimed)
     findings += _interpreter_findings(text, start, root)
+    findings += _fatal_errors(text, start, root)
     return findings
 
 
@@ -273,6 +276,42 @@ def _interpreter_findings(text: str, start: int, root: str) -> list[Finding]:
                      "offset": match.start(), "spans": [list(match.span())]},
         ))  # fmt: skip
     return findings
+
+
+def _fatal_errors(text: str, start: int, root: str) -> list[Finding]:
+    """`Fatal Python error: Segmentation fault` and faulthandler's dump of the crashing thread."""
+    findings = []
+    for match in FATAL.finditer(text, start):
+        dump_end = text.find("\n\n", text.find("(most recent call first)", match.end()))
+        block = text[match.end() : dump_end if dump_end > 0 else len(text)]
+        frames = [
+            Frame(m["file"], int(m["line"]), m["func"], match.end() + m.start())
+            for m in _DUMP_FRAME.finditer(block)
+        ][::-1]  # faulthandler prints the innermost frame first
+        place = innermost_project_frame(frames, root)
+        details: dict[str, Any] = {
+            "kind": "fatal-error",
+            "exception": "Fatal Python error",
+            "exception_message": match["message"],
+            "evidence": match.group(0),
+            "offset": match.start(),
+            "spans": [[match.start(), match.end() + len(block)]],
+            "frames": [_frame_dict(f, root) for f in frames[-MAX_FRAMES:]],
+        }
+        if place is not None and place.function.startswith("test"):
+            details["test_id"] = f"{relative_to_root(place.file, root)}::{place.function}"
+        findings.append(
+            Finding(
+                category="runtime",
+                severity="critical",
+                tool="python",
+                message=f"Fatal Python error: {match['message']} (the interpreter crashed)",
+                location=_location(place, root),
+                confidence=0.9,
+                details=details,
+            )
+        )
+    return findings[-3:]
 
 
 def innermost_project_location(text: str, offset: int, root: str) -> Location | None:

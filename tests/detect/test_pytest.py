@@ -257,3 +257,13 @@ def test_traceback_a_test_prints_is_not_what_failed(tmp_path: Path) -> None:
         ("pytest", "high", "test", "tests/test_print.py:12"),
         ("python", "medium", "key", "tests/test_print.py:6"),
     ]
+
+
+def test_a_test_that_crashes_the_interpreter(tmp_path: Path) -> None:
+    """pytest turns faulthandler on: a segfault prints the crashing thread, then nothing more."""
+    crash = "import ctypes\n\n\ndef test_crash():\n    ctypes.string_at(0)\n"
+    rec, obs = run(tmp_path, shop({"tests/test_seg.py": crash}), "pytest -q")
+    assert rec.exit_code == 139
+    (finding, *_) = detect(obs, pyruns.builtin_library())
+    assert (finding.severity, str(finding.location)) == ("critical", "tests/test_seg.py:5")
+    assert finding.details["test_id"] == "tests/test_seg.py::test_crash"

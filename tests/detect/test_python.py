@@ -558,3 +558,15 @@ def test_ipython_traceback(tmp_path: Path) -> None:
         "helper.py:2",
         "return a / b",
     )
+
+
+SEGFAULT = "import ctypes\n\n\ndef crash():\n    return ctypes.string_at(0)\n\n\ncrash()\n"
+
+
+def test_interpreter_crash_with_faulthandler(tmp_path: Path) -> None:
+    rec, obs = run(tmp_path, {"seg.py": SEGFAULT}, "python -X faulthandler seg.py")
+    assert rec.exit_code == 139 and "Fatal Python error" in rec.output
+    (finding,) = python_findings(obs, clean_output(obs.output))
+    assert (finding.severity, finding.category, str(finding.location)) == ("critical", "runtime", "seg.py:5")
+    assert finding.message == "Fatal Python error: Segmentation fault (the interpreter crashed)"
+    assert [f["function"] for f in finding.details["frames"]] == ["<module>", "crash", "string_at"]
