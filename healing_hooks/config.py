@@ -19,6 +19,8 @@ class LearningConfig:
     """A learned pattern not seen for this long ..."""
     expire_below_occurrences: int = 5
     """... and seen fewer times than this is dropped from the pattern file."""
+    min_successes_to_auto_apply: int = 2
+    """A learned fix is a suggestion until it has healed this many times; then auto-apply may use it."""
 
 
 @dataclass(frozen=True)

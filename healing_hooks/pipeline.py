@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from healing_hooks import learn
 from healing_hooks.config import Config, load_config
 from healing_hooks.detect import detect
 from healing_hooks.detect.patterns import PatternLibrary, build_library
@@ -72,9 +73,11 @@ def process(obs: Observation, config: Config | None = None, *, record: bool = Tr
     notices += load_notices
     findings = plan_remedies(detect(obs, library), obs, library, playbooks)
     notices += library.notices  # patterns given up on while matching (over their time limit)
+    test_run = summarize_test_run(obs.command, clean_output(obs.output), obs.exit_code)
+    findings = learn.advise(findings, obs, test_run, library, config, store)
     applied = _auto_apply(obs, findings, config) if record and config.auto_apply else []
     if record:
-        notices += _remember(store, obs, findings, library, applied)
+        notices += _remember(store, obs, findings, library, applied, test_run)
     spoken = worth_saying(obs, findings)
     context = render_context(obs, spoken, config.max_findings) if spoken else ""
     return Result(obs, findings, spoken, hook_output(obs.event, context, notices), notices)
@@ -110,6 +113,7 @@ def _remember(
     findings: list[Finding],
     library: PatternLibrary,
     applied: list[dict[str, Any]] | None = None,
+    test_run: dict[str, Any] | None = None,
 ) -> list[str]:
     if not os.path.isdir(obs.project_root):
         return [f"project folder {obs.project_root} does not exist: nothing saved"]
@@ -121,10 +125,10 @@ def _remember(
             update.pattern_defaults[pattern_id] = {**pattern.raw, "source": pattern.source}
     if obs.failed or any(f.severity != "low" for f in findings):
         update.log_lines.append(error_log_line(obs, findings))
-    test_run = summarize_test_run(obs.command, clean_output(obs.output), obs.exit_code)
     if test_run is not None:
         update.test_lines.append(_test_line(obs, test_run))
-    update.pending_changes = _pending_change(obs, findings)
+    update.learning = learn.event_for(obs, library, test_run)
+    update.pending_changes = _pending_change(obs, findings, update.learning)
     update.fix_events = list(applied or [])
     return store.apply(update)
 
@@ -161,11 +165,12 @@ def _test_line(obs: Observation, test_run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _pending_change(obs: Observation, findings: list[Finding]) -> Any:
+def _pending_change(obs: Observation, findings: list[Finding], learning: learn.LearnEvent) -> Any:
     """Failures wait for the next run of the same command; a success clears them."""
-    key = " ".join(obs.command.split())
+    key = learn.command_key(obs.command)
 
     def change(commands: dict[str, Any]) -> list[dict[str, Any]]:
+        learning.take_previous(commands)
         events = verify_remedies(commands.get(key), obs.failed, findings)
         if obs.failed:
             commands[key] = {
@@ -175,6 +180,7 @@ def _pending_change(obs: Observation, findings: list[Finding]) -> Any:
                 "pattern_ids": [f.pattern_id for f in findings if f.pattern_id],
                 "edits": commands.get(key, {}).get("edits", []),
                 "remedies": remembered_remedies(findings),
+                **learn.pending_fields(findings, learning),
             }
         else:
             commands.pop(key, None)
@@ -185,17 +191,10 @@ def _pending_change(obs: Observation, findings: list[Finding]) -> Any:
 
 def _remember_edit(store: MemoryStore, obs: Observation) -> list[str]:
     """An edit made while a failure is pending is a candidate fix for it (learning loop)."""
-    edit = {
-        "at": time.time(),
-        "tool": obs.tool_name,
-        "file_path": str(obs.tool_input.get("file_path", "")),
-    }
+    edit = learn.edit_record(obs.tool_name, obs.tool_input, obs.project_root)
 
     def change(commands: dict[str, Any]) -> None:
-        if not commands:
-            return
-        latest = max(commands.values(), key=lambda entry: entry.get("at", 0))
-        latest.setdefault("edits", []).append(edit)
+        learn.note_edit(commands, edit)
 
     return store.apply(Update(pending_changes=change))
 

@@ -1,4 +1,4 @@
-"""`healing-hooks patterns list|show|validate`: the pattern database of this project."""
+"""`healing-hooks patterns list|show|validate|review|promote|demote|remove`: the pattern database."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 
 from healing_hooks.config import load_config
 from healing_hooks.detect.patterns import build_library, compile_entry
-from healing_hooks.memory.store import PATTERNS_FILE, MemoryStore
+from healing_hooks.errors import HookError
+from healing_hooks.memory.store import FIX_LOG, PATTERNS_FILE, MemoryStore
 from healing_hooks.memory.validation import schema_errors
 
 
@@ -26,7 +27,19 @@ def add_parser(sub: Any) -> None:
     show.add_argument("id")
     validate = actions.add_parser("validate", help="check a pattern file (default: the project's)")
     validate.add_argument("file", nargs="?")
+    review = actions.add_parser("review", help="remedies that were tried and did not heal")
+    review.add_argument("--pattern", help="only this pattern's")
+    review.add_argument("--json", action="store_true")
+    for action, text in MANAGE.items():
+        actions.add_parser(action, help=text).add_argument("id")
     parser.set_defaults(run=run)
+
+
+MANAGE = {
+    "promote": "make a learned pattern yours (source: user; it no longer expires)",
+    "demote": "give a pattern of yours back to the learning loop (source: learned)",
+    "remove": "delete a learned or user pattern from the project's file",
+}
 
 
 def _store(args: argparse.Namespace) -> MemoryStore:
@@ -38,6 +51,16 @@ def run(args: argparse.Namespace) -> int:
     store = _store(args)
     if args.action == "validate":
         return validate(args.file or store.path(PATTERNS_FILE))
+    if args.action == "review":
+        return review(store, args.pattern, args.json)
+    if args.action in MANAGE:
+        message, template_key = store.change_patterns(lambda doc: manage(doc, args.action, args.id))
+        if template_key:
+            from healing_hooks.learn.patterns import ignore_template
+
+            store.change_learning(lambda state: ignore_template(state, template_key))
+        print(message)
+        return 0
     entries = store.read_patterns().data.get("patterns", [])
     stats = {e.get("id"): e for e in entries if isinstance(e, dict)}
     library = build_library(entries)
@@ -97,3 +120,45 @@ def validate(path: str) -> int:
     if not problems:
         print(f"{path}: {len(data.get('patterns', []))} patterns, valid")
     return 1 if problems else 0
+
+
+def review(store: MemoryStore, pattern_id: str | None, as_json: bool) -> int:
+    """The failed remedy outcomes (fix-log.txt), one per line: what was tried, where, on what."""
+    from healing_hooks.learn.outcomes import review_items
+
+    items = review_items(store.read_lines(FIX_LOG), pattern_id)
+    for item in items:
+        if as_json:
+            print(json.dumps(item, ensure_ascii=False))
+            continue
+        how = "applied" if item.get("applied") else "suggested"
+        print(
+            f"{item.get('ts', '?')}  {item.get('pattern_id')}  `{item.get('command', '')}`  "
+            f"{how}: {item.get('summary', '')} → failed"
+        )
+    if not items and not as_json:
+        print("healing-hooks: no remedy has failed; nothing to review")
+    return 0
+
+
+def manage(document: dict[str, Any], action: str, pattern_id: str) -> tuple[str, str | None]:
+    """Promote, demote or remove one pattern of the project's file (called under the lock).
+
+    Returns the message and, when a learned pattern is removed, its template key (so the learning
+    loop does not learn it again).
+    """
+    entries = document.setdefault("patterns", [])
+    entry = next((e for e in entries if isinstance(e, dict) and e.get("id") == pattern_id), None)
+    source = (entry or {}).get("source", "user")
+    if entry is None or source == "builtin":
+        where = "is built in (shipped with healing-hooks)" if entry else "is not in the project's file"
+        raise HookError(f"pattern {pattern_id!r} {where}: only learned and user patterns can be {action}d")
+    wanted = {"promote": "learned", "demote": "user"}.get(action)
+    if wanted and source != wanted:
+        raise HookError(f"pattern {pattern_id!r} is {source}, not {wanted}: nothing to {action}")
+    if action == "remove":
+        entries.remove(entry)
+        key = entry.get("template_key") if source == "learned" else None
+        return f"removed {pattern_id} ({source})", key if isinstance(key, str) else None
+    entry["source"] = "user" if action == "promote" else "learned"
+    return f"{action}d {pattern_id}: source {entry['source']}", None

@@ -26,13 +26,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from healing_hooks.config import Config
 from healing_hooks.memory import bounds
 from healing_hooks.memory.appendlog import append_lines
 from healing_hooks.memory.validation import mark_valid, schema_errors
 from healing_hooks.redact import redact_data
+
+if TYPE_CHECKING:
+    from healing_hooks.learn import LearnEvent
 
 MEMORY_DIR = os.path.join(".claude-flow", "memory")
 PATTERNS_FILE = "error-patterns.json"
@@ -42,8 +45,10 @@ TEST_HISTORY = "test-history.log"
 FIX_LOG = "fix-log.txt"
 FIX_OUTCOMES = ("applied", "succeeded", "failed")
 PENDING_FILE = "pending.json"
+LEARNING_FILE = "learning.json"
 LOCK_FILE = ".lock"
 PENDING_MAX_AGE_SECONDS = 24 * 3600
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -67,6 +72,8 @@ class Update:
     """Changes pending.json's `commands`; may return fix events (verification outcomes)."""
     fix_events: list[dict[str, Any]] = field(default_factory=list)
     """Remedy outcomes `{"pattern_id", "outcome", ...}` → fix_stats counts and fix-log.txt lines."""
+    learning: LearnEvent | None = None
+    """The learning loop's view of the event: templates, the failure it follows up (learn/)."""
 
 
 def utc_now() -> str:
@@ -111,6 +118,10 @@ class MemoryStore:
             if isinstance(record, dict):
                 records.append(record)
         return records
+
+    def read_learning(self) -> JsonFile:
+        """learning.json: template counts, flaky tests (the learning loop's own state)."""
+        return self._read(LEARNING_FILE, "learning", _default_learning)
 
     def read_pending(self) -> dict[str, Any]:
         try:
@@ -174,7 +185,45 @@ class MemoryStore:
             update.fix_events += self._change_pending(update.pending_changes) or []
         if update.fix_events:
             self._record_fixes(update.fix_events, update.pattern_defaults)
+        if update.learning is not None and update.learning.needs_memory(update.fix_events):
+            notices += self._learn(update.learning, update.fix_events)
         return notices
+
+    def _learn(self, event: LearnEvent, fix_events: list[dict[str, Any]]) -> list[str]:
+        """The learning loop's read-modify-write of the pattern file and learning.json."""
+        from healing_hooks.learn import learn_locked
+
+        document = self.read_patterns().data
+        state_file = self.read_learning()
+        notices = []
+        if state_file.problem:
+            moved = self.quarantine(LEARNING_FILE)
+            notices.append(f"{state_file.problem}; moved it to {moved} and rebuilt it")
+        before = json.dumps([document, state_file.data], sort_keys=True)
+        learn_locked(event, document, state_file.data, fix_events, self.config, utc_now())
+        after = json.loads(before)
+        if document != after[0]:
+            self.write_json(PATTERNS_FILE, document)
+        if state_file.data != after[1] or not state_file.exists:
+            self.write_json(LEARNING_FILE, state_file.data)
+        return notices
+
+    def change_patterns(self, change: Callable[[dict[str, Any]], _T]) -> _T:
+        """Lock, re-read the pattern file, let `change` edit it, write it back; `change`'s result."""
+        with self.locked():
+            self.ensure_files()
+            document = self.read_patterns().data
+            result = change(document)
+            self.write_json(PATTERNS_FILE, document)
+            return result
+
+    def change_learning(self, change: Callable[[dict[str, Any]], _T]) -> _T:
+        """The same for learning.json."""
+        with self.locked():
+            state = self.read_learning().data
+            result = change(state)
+            self.write_json(LEARNING_FILE, state)
+            return result
 
     def ensure_files(self) -> list[str]:
         """Create the JSON files from the defaults, quarantining broken ones. Call under the lock."""
@@ -333,6 +382,10 @@ def _default_patterns() -> dict[str, Any]:
     from healing_hooks.detect.patterns import seed_entries
 
     return {"patterns": seed_entries()}
+
+
+def _default_learning() -> dict[str, Any]:
+    return {"templates": {}, "flaky": {}}
 
 
 def _default_playbooks() -> dict[str, Any]:
