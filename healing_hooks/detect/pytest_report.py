@@ -29,6 +29,7 @@ SUMMARY_ENTRY = re.compile(
     re.M,
 )
 PROGRESS = re.compile(r"^(?P<file>\S+\.py) (?P<marks>[.FEsxXR]+)\s*(?:\[\s*\d+%\])?\s*$", re.M)
+BARE_PROGRESS = re.compile(r"^[.FEsxX]+\s*\[\s*\d+%\]\s*$", re.M)
 VERBOSE = re.compile(
     r"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?P<id>\S+\.py::\S.*?) "
     r"(?P<word>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b",
@@ -164,7 +165,7 @@ def _counts_from_progress(text: str) -> dict[str, int] | None:
         result[_WORDS[word]] = result.get(_WORDS[word], 0) + 1
     if not verbose:
         marks = "".join(m.group("marks") for m in PROGRESS.finditer(text))
-        marks += "".join(re.findall(r"^([.FEsxX]+)\s*\[\s*\d+%\]\s*$", text, re.M))
+        marks += "".join(m.group(0).split("[")[0].strip() for m in BARE_PROGRESS.finditer(text))
         for mark in marks:
             if mark in _MARKS:
                 result[_MARKS[mark]] = result.get(_MARKS[mark], 0) + 1

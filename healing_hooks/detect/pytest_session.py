@@ -158,6 +158,12 @@ def quiet_claim(found: report.PytestLayout, text: str, *, passed: bool) -> Findi
     spans: list[list[int]] = []
     if found.session is not None:
         start, end = found.session
+        if start == 0:  # no header (-q): claim from pytest's first line, not the commands before it
+            firsts = (
+                p.search(text)
+                for p in (report.PROGRESS, report.BARE_PROGRESS, report.VERBOSE, report.MARKERS)
+            )
+            start = min((m.start() for m in firsts if m is not None), default=end)
         if not passed:
             first_report = next((s for t, s, _ in found.regions if t in report.REPORT_TITLES), end)
             end = min(end, first_report)
