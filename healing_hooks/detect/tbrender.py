@@ -3,7 +3,8 @@
 rich (`rich.traceback`, Typer and many modern CLIs: a box with `path:line in func` and a `❱`
 source line), IPython / Jupyter (`Cell In[1], line 1`, `File path:line, in func(args)`, `---->`
 source lines) and loguru (`> File "..."` marks the frame that raised, variables drawn under
-the source). Each rewritten line keeps the offset of the line it came from.
+the source), and tracebacks pasted on one line. Each rewritten line keeps the offset of the line
+it came from.
 """
 
 from __future__ import annotations
@@ -32,6 +33,42 @@ _IPYTHON_ARROW = re.compile(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
 _IPYTHON_CONTEXT = re.compile(r"^\s+\d+\s")
 _EXCEPTION = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
 _LOGURU_FRAME = re.compile(r'^> (?=File ")')
+
+
+_FLAT = re.compile(r'Traceback \(most recent call last\):\s+File "')
+_FLAT_FRAME = re.compile(
+    r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)(?P<code>(?:(?!File ").)*)'
+)
+_FLAT_EXCEPTION = re.compile(
+    r"(?<!\S)(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Group)(?=: |\s*$)"
+)
+
+
+def is_flattened(lines: Sequence[Line]) -> bool:
+    """Whether a traceback was pasted on one line (its header followed by `File "` on that line)."""
+    return any(_FLAT.search(content) for _, content in lines if "Traceback (most" in content)
+
+
+def unflattened(lines: Sequence[Line]) -> list[Line]:
+    """Tracebacks pasted on one line (an issue title, a log field) cut back into their lines."""
+    result: list[Line] = []
+    for offset, content in lines:
+        start = content.find("Traceback (most recent call last):")
+        if start < 0 or not _FLAT.search(content, start):
+            result.append((offset, content))
+            continue
+        head = start + len("Traceback (most recent call last):")
+        result.append((offset + start, content[start:head]))
+        exceptions = list(_FLAT_EXCEPTION.finditer(content, head))
+        end = exceptions[-1].start() if exceptions else len(content)
+        for piece in _FLAT_FRAME.finditer(content, head, end):
+            frame = f'  File "{piece["file"]}", line {piece["line"]}, in {piece["func"]}'
+            result.append((offset + piece.start(), frame))
+            if piece["code"].strip():
+                result.append((offset + piece.start("code"), "    " + piece["code"].strip()))
+        if exceptions:
+            result.append((offset + end, content[end:].strip()))
+    return result
 
 
 def needs_rewriting(lines: Sequence[Line]) -> bool:

@@ -42,13 +42,6 @@ _ENVIRONMENT = re.compile(
     r"^<(?:frozen|string|stdin|console|ipython)"
 )
 _GROUP_TYPES = ("ExceptionGroup", "MultiError")
-_FLAT = re.compile(r'Traceback \(most recent call last\):\s+File "')
-_FLAT_FRAME = re.compile(
-    r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)(?P<code>(?:(?!File ").)*)'
-)
-_FLAT_EXCEPTION = re.compile(
-    r"(?<!\S)(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Group)(?=: |\s*$)"
-)
 MAX_MESSAGE_LINES = 20
 
 
@@ -157,8 +150,8 @@ def parse_chains(lines: Sequence[Line]) -> list[Chain]:
         lines = tbrender.as_cpython(lines)
     if any("Exception Group Traceback" in content for _, content in lines):
         lines, depths = _ungrouped(lines)
-    if any(_FLAT.search(content) for _, content in lines if "Traceback (most" in content):
-        lines = _unflattened(lines)
+    if tbrender.is_flattened(lines):
+        lines = tbrender.unflattened(lines)
     chains: list[Chain] = []
     index = 0
     while index < len(lines):
@@ -180,28 +173,6 @@ def parse_chains(lines: Sequence[Line]) -> list[Chain]:
         chains.append(chain)
         index = after
     return chains
-
-
-def _unflattened(lines: Sequence[Line]) -> list[Line]:
-    """Tracebacks pasted on one line (an issue title, a log field) cut back into their lines."""
-    result: list[Line] = []
-    for offset, content in lines:
-        start = content.find("Traceback (most recent call last):")
-        if start < 0 or not _FLAT.search(content, start):
-            result.append((offset, content))
-            continue
-        head = start + len("Traceback (most recent call last):")
-        result.append((offset + start, content[start:head]))
-        exceptions = list(_FLAT_EXCEPTION.finditer(content, head))
-        end = exceptions[-1].start() if exceptions else len(content)
-        for piece in _FLAT_FRAME.finditer(content, head, end):
-            frame = f'  File "{piece["file"]}", line {piece["line"]}, in {piece["func"]}'
-            result.append((offset + piece.start(), frame))
-            if piece["code"].strip():
-                result.append((offset + piece.start("code"), "    " + piece["code"].strip()))
-        if exceptions:
-            result.append((offset + end, content[end:].strip()))
-    return result
 
 
 def _ungrouped(lines: Sequence[Line]) -> tuple[list[Line], dict[int, int]]:
