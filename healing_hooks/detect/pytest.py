@@ -107,7 +107,7 @@ def _test_id(failure: Failure, found: report.PytestLayout, root: str, text: str)
     """The test's node id: from the short summary, the `-v` lines, else built from its file."""
     if failure.kind == "collect":
         return relative_to_root(failure.title, root)
-    key = failure.title
+    key = failure.title.removeprefix("[doctest] ")
     for entry in found.failing_entries():
         if report.section_key(entry.test_id) == key:
             return entry.test_id

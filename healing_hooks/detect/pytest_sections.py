@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from healing_hooks.detect import pytest_report as report
 from healing_hooks.detect.tracebacks import (
@@ -31,6 +31,7 @@ LOCATION_LINE = re.compile(
 FIXTURE_FILE = re.compile(r"^file (?P<file>.+), line (?P<line>\d+)$")
 _FIXTURE_HINT = re.compile(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
 CAPTURED = re.compile(r"^-{3,} .+ -{3,}$")
+_DOCTEST = re.compile(r"^Expected:\n(?P<expected>(?:    .*\n?)*?)^Got:\n(?P<got>(?:    .*\n?)*)", re.M)
 
 
 @dataclass
@@ -78,9 +79,27 @@ def read_body(failure: Failure, lines: Sequence[Line], root: str) -> None:
     failure.frames, raised = entries(lines)
     explanation = last_e_group(lines)
     failure.explanation = [content for _, content in explanation][:40]
-    read_exception(failure, explanation, raised, root)
+    if raised == "DocTestFailure":
+        _read_doctest(failure, lines)
+    else:
+        read_exception(failure, explanation, raised, root)
     if failure.place is None:
         failure.place = innermost_project_frame(failure.frames, root)
+
+
+def _read_doctest(failure: Failure, lines: Sequence[Line]) -> None:
+    """A doctest's `>>> example`, `Expected:` and `Got:` blocks."""
+    text = "\n".join(content for _, content in lines)
+    example = [content.split(">>> ", 1)[1] for _, content in lines if ">>> " in content]
+    match = _DOCTEST.search(text)
+    expected, got = (match["expected"].strip(), match["got"].strip()) if match else ("?", "?")
+    failure.exception = "DocTestFailure"
+    failure.message = f"{example[-1] if example else 'the example'} gave {got!r}, expected {expected!r}"
+    failure.explanation = [line.strip() for line in text.splitlines() if line.strip()][-12:]
+    start = next((offset for offset, content in lines if content.startswith("Expected:")), lines[0][0])
+    failure.evidence, failure.offset = failure.message, start
+    if failure.frames and example:
+        failure.frames[-1] = replace(failure.frames[-1], code=example[-1].strip())
 
 
 def entries(lines: Sequence[Line]) -> tuple[list[Frame], str]:

@@ -267,3 +267,34 @@ def test_a_test_that_crashes_the_interpreter(tmp_path: Path) -> None:
     (finding, *_) = detect(obs, pyruns.builtin_library())
     assert (finding.severity, str(finding.location)) == ("critical", "tests/test_seg.py:5")
     assert finding.details["test_id"] == "tests/test_seg.py::test_crash"
+
+
+DOCTESTS = '''def double(x):
+    """
+    >>> double(2)
+    5
+    """
+    return x * 2
+
+
+def boom():
+    """
+    >>> boom()
+    1
+    """
+    raise KeyError("k")
+'''
+
+
+def test_doctests(tmp_path: Path) -> None:
+    _, obs = run(tmp_path, shop({"shop/maths.py": DOCTESTS}), "pytest --doctest-modules shop/maths.py")
+    findings = {f.details["test_id"]: f for f in own(obs)}
+    assert {k: (f.category, str(f.location)) for k, f in findings.items()} == {
+        "shop/maths.py::shop.maths.double": ("test", "shop/maths.py:3"),
+        "shop/maths.py::shop.maths.boom": ("test", "shop/maths.py:14"),
+    }
+    double = findings["shop/maths.py::shop.maths.double"]
+    assert (
+        double.message
+        == "shop/maths.py::shop.maths.double FAILED: DocTestFailure: double(2) gave '4', expected '5'"
+    )
