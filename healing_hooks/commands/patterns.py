@@ -132,8 +132,9 @@ def review(store: MemoryStore, pattern_id: str | None, as_json: bool) -> int:
             print(json.dumps(item, ensure_ascii=False))
             continue
         how = "applied" if item.get("applied") else "suggested"
+        which = item.get("pattern_id") or item.get("finding_id")
         print(
-            f"{item.get('ts', '?')}  {item.get('pattern_id')}  `{item.get('command', '')}`  "
+            f"{item.get('ts', '?')}  {which}  `{item.get('command', '')}`  "
             f"{how}: {item.get('summary', '')} → failed"
         )
     if not items and not as_json:

@@ -22,7 +22,12 @@ from healing_hooks.findings import Finding
 from healing_hooks.learn.fixes import MAX_EDITS, edit_record, learn_fix, offer_learned_fixes
 from healing_hooks.learn.history import MAX_FAILED_TESTS, flaky_findings, newly_flaky, record_flaky
 from healing_hooks.learn.outcomes import count_learned_outcomes
-from healing_hooks.learn.patterns import count_templates, observe_errors, save_learned_patterns
+from healing_hooks.learn.patterns import (
+    count_on_learned,
+    count_templates,
+    observe_errors,
+    save_learned_patterns,
+)
 from healing_hooks.observation import Observation
 from healing_hooks.redact import redact
 
@@ -173,8 +178,9 @@ def learn_locked(
     Call under the memory lock, after pending.json changed (so `event.previous` is set and
     `fix_events` holds the outcomes of the remedies the previous failure remembered).
     """
-    count_templates(state, event.observed, now)
-    saved = save_learned_patterns(document, state, [r["key"] for r in event.observed], config, now)
+    observed = count_on_learned(document, event.observed, now)
+    count_templates(state, observed, now)
+    saved = save_learned_patterns(document, state, [r["key"] for r in observed], config, now)
     count_learned_outcomes(document, fix_events, now)
     previous = event.previous
     if previous is not None and not event.failed:

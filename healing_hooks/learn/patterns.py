@@ -90,6 +90,29 @@ def guess_severity(line: str) -> str:
 # -- under the lock --
 
 
+def count_on_learned(
+    document: dict[str, Any], observed: list[dict[str, Any]], now: str
+) -> list[dict[str, Any]]:
+    """Templates another hook turned into patterns since this one read the file count there.
+
+    Returns the observed records that are still only templates.
+    """
+    learned = {
+        e.get("template_key"): e
+        for e in document.get("patterns", [])
+        if isinstance(e, dict) and e.get("template_key")
+    }
+    remaining = []
+    for record in {r["key"]: r for r in observed}.values():
+        entry = learned.get(record["key"])
+        if entry is None:
+            remaining.append(record)
+            continue
+        entry["occurrences"] = int(entry.get("occurrences") or 0) + 1
+        entry["last_seen"] = now
+    return remaining
+
+
 def count_templates(state: dict[str, Any], observed: list[dict[str, Any]], now: str) -> None:
     """One more occurrence for each template seen in this event (once per event)."""
     templates = state.setdefault("templates", {})

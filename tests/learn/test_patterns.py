@@ -173,3 +173,34 @@ def test_built_in_patterns_cannot_be_managed(project: Path, action: str) -> None
     )
     assert done.returncode == 1
     assert "built in" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_concurrent_hooks_with_the_same_new_error_learn_it_once_and_lose_no_count(project: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.conftest import hook
+
+    days = {f"day{n}.json": f'[{{"id": {n}, "sku": "p-{n}", "qty": {n + 9}, "have": 1}}]' for n in range(8)}
+    recorded = [run(project, f"python stock.py {day}", {**STOCK, **days}) for day in days]
+    assert all("StockError: order" in r.output for r in recorded)
+
+    def send_one(payload: dict[str, object]) -> int:
+        return hook(payload, {"CLAUDE_PROJECT_DIR": str(project)}).returncode
+
+    with ThreadPoolExecutor(max_workers=len(recorded)) as pool:
+        codes = list(pool.map(send_one, [to_payload(r) for r in recorded]))
+
+    assert codes == [0] * len(recorded)
+    (learned,) = patterns(project, "learned")
+    leftover = sum(t["count"] for t in learning(project)["templates"].values())
+    assert learned["occurrences"] + leftover == len(recorded)
+    assert leftover == 0
+
+
+def test_a_template_learned_by_another_hook_meanwhile_counts_on_its_pattern() -> None:
+    from healing_hooks.learn.patterns import count_on_learned
+
+    document = {"patterns": [{"id": "learned-x", "template_key": "t-1", "occurrences": 2}]}
+    rest = count_on_learned(document, [{"key": "t-1"}, {"key": "t-2"}], "now")
+    assert [r["key"] for r in rest] == ["t-2"]
+    assert (document["patterns"][0]["occurrences"], document["patterns"][0]["last_seen"]) == (3, "now")
