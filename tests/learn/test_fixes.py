@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from healing_hooks.learn.fixes import edit_record, healing_change, merge_candidate, rename_shape
+from healing_hooks.config import Config
+from healing_hooks.detect.patterns import build_library
+from healing_hooks.findings import Finding, Location, Remedy
+from healing_hooks.learn.fixes import (
+    edit_record,
+    healing_change,
+    learned_remedy,
+    merge_candidate,
+    offer_learned_fixes,
+    rename_shape,
+)
 from tests.corpus.runner import to_payload
 from tests.learn.session import cli, edit, fresh_copy, learning, patterns, run, run_and_send
 
@@ -225,3 +235,45 @@ def test_different_healings_stay_separate_candidates_best_first() -> None:
     fixes = merge_candidate(fixes, {"file": "a.py", "search": "y()", "replace": "z()"}, "t2")
     fixes = merge_candidate(fixes, {"file": "a.py", "search": "y()", "replace": "z()"}, "t3")
     assert [(f["search"], f["successes"]) for f in fixes] == [("y()", 2), ("x = 1", 1)]
+
+
+def _finding(pattern_id: str, file: str, line: int) -> Finding:
+    return Finding("name", "high", "python", "name 'colour' is not defined", pattern_id, Location(file, line))
+
+
+def test_a_generalised_fix_targets_the_finding_s_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "paint.py").write_text("colour = 1\nprint(colour)\n")
+    fix = {"search": "colour", "replace": "color", "learned": True, "successes": 1}
+
+    remedy = learned_remedy(_finding("learned-x", "paint.py", 2), fix, Config(), str(tmp_path))
+
+    assert remedy is not None
+    assert (remedy.file, remedy.line, remedy.search, remedy.replace) == ("paint.py", 2, "colour", "color")
+    assert remedy.confidence < Config().min_confidence_to_apply  # healed once: a suggestion
+    assert learned_remedy(_finding("learned-x", "other.py", 1), fix, Config(), str(tmp_path)) is None
+
+
+def test_a_proven_learned_fix_wins_over_a_fixer_and_a_new_one_does_not(tmp_path: Path) -> None:
+    (tmp_path / "paint.py").write_text("print(colour)\n")
+    entry = {"id": "learned-x", "error_regex": "^NameError: x$", "source": "learned"}
+    fixer = Remedy("steps", "look at the name", source="fixer:names")
+    for successes, wins in ((1, False), (2, True)):
+        library = build_library(
+            [
+                {
+                    **entry,
+                    "auto_fix": {
+                        "search": "colour",
+                        "replace": "color",
+                        "learned": True,
+                        "successes": successes,
+                    },
+                }
+            ]
+        )
+        finding = _finding("learned-x", "paint.py", 1)
+        finding.remedy = fixer
+        offer_learned_fixes([finding], library, Config(), str(tmp_path))
+        assert (finding.remedy is not fixer) is wins
+        if wins:
+            assert finding.remedy.confidence >= Config().min_confidence_to_apply
