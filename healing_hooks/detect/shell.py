@@ -23,6 +23,8 @@ from healing_hooks.observation import Observation
 
 TOOL = "shell"
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "-bash", "busybox"})
+PLAYBOOKS = {"permission": "permission-denied"}
+"""Built-in playbooks (data/playbooks.json) for shell findings, by category."""
 CD_BUILTINS = frozenset({"cd", "pushd"})
 SOURCE_BUILTINS = frozenset({"source", "."})
 
@@ -33,6 +35,7 @@ DIAGNOSTIC = re.compile(
 _DASH_C = re.compile(r"^-c: line (?P<lineno>\d{1,7}): ")
 _ERRNO = re.compile(r"^\[Errno \d+\] ")
 _QUOTED = re.compile(r"['\u2018\"`]([^'\u2019\"`\n]{1,500})['\u2019\"`]$")
+_VERB = re.compile(r"^(?:can't|cannot|could not|failed to) (?:read|open|stat|access|find|create)(?: file)? ")
 _COMMAND_WORD = re.compile(r"^[\w.+@/-]{1,200}$")
 _REDIRECT = re.compile(r"(?:^|[\s;&|(])\d?(?:>>?|&>>?|>\|)\s*['\"]?(?P<target>[^\s;&|<>()'\"]+)")
 _ZSH_NOT_FOUND = re.compile(r"^zsh:(?:\d+:)? command not found: (?P<name>\S{1,200})$", re.M)
@@ -102,7 +105,9 @@ class Diagnostic:
     def path(self) -> str:
         """The file the diagnostic is about: a quoted name in the subject, else its last part."""
         quoted = _QUOTED.search(self.subject)
-        return quoted.group(1) if quoted else self.subject.rsplit(": ", 1)[-1]
+        if quoted:
+            return quoted.group(1)
+        return _VERB.sub("", self.subject.rsplit(": ", 1)[-1])
 
     @property
     def builtin(self) -> str:
@@ -191,6 +196,7 @@ def not_found_finding(name: str, diag: Diagnostic | None, obs: Observation, evid
         remedy = Remedy(kind="command", summary=f"run `{fixed}`", command=fixed, confidence=0.6, source=TOOL)
     finding = _finding("command", "high", text, diag, obs, name=name, remedy=remedy, evidence=evidence)
     finding.details.update({"did_you_mean": guess, "alternatives": list(alternatives)})
+    finding.playbook = "command-not-found"
     return finding
 
 
@@ -378,6 +384,7 @@ def _finding(
         remedy=remedy,
         confidence=0.9,
         pattern_id=f"shell-{category}",
+        playbook=PLAYBOOKS.get(category),
         details=facts,
     )
 

@@ -222,6 +222,7 @@ def _plain(obs: Observation, text: str, category: str, message: str, severity: S
         message=message,
         confidence=0.6,
         pattern_id=f"shell-exit-{obs.exit_code}" if obs.exit_code is not None else "shell-interrupted",
+        playbook=_playbook(category, obs.exit_code),
         details={"exit_code": obs.exit_code, "last_output": lines, "offset": len(text)},
     )
 
@@ -245,6 +246,7 @@ def _with_output(
         message=message,
         confidence=0.9,
         pattern_id=f"shell-{category}",
+        playbook=_playbook(category, obs.exit_code, match.group(0)),
         details={
             "evidence": match.group(0).strip(),
             "offset": match.start(),
@@ -253,6 +255,15 @@ def _with_output(
             "exit_code": obs.exit_code,
         },
     )
+
+
+def _playbook(category: str, exit_code: int | None, evidence: str = "") -> str | None:
+    """The built-in playbook for a timeout, or for a process the kernel probably killed for memory."""
+    if category == "timeout":
+        return "command-timeout"
+    if exit_code == 128 + 9 or " Killed " in f" {evidence} ":
+        return "out-of-memory"
+    return None
 
 
 def _has(findings: Sequence[Finding], *categories: str) -> bool:

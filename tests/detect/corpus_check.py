@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from healing_hooks.detect import detect
-from healing_hooks.detect.patterns import build_library
+from healing_hooks.detect.patterns import PatternLibrary, build_library
 from healing_hooks.findings import SEVERITY_RANK, Finding
 from healing_hooks.observation import observation_from_payload
 from healing_hooks.remedy import plan_remedies
@@ -64,10 +64,16 @@ def builtin_playbooks() -> dict[str, Playbook]:
     return playbooks
 
 
+@cache
+def builtin_library() -> PatternLibrary:
+    """The shipped pattern library, compiled once per process (it takes most of a second)."""
+    return build_library()
+
+
 def analyse(payload: dict[str, Any], project_root: str) -> list[Finding]:
     """The findings (with remedies) the hook would produce for this payload."""
     obs = observation_from_payload(payload, {"CLAUDE_PROJECT_DIR": project_root})
-    library = build_library()
+    library = builtin_library()
     return plan_remedies(detect(obs, library), obs, library, builtin_playbooks())
 
 

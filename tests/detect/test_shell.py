@@ -354,6 +354,11 @@ def test_quiet(command: str, output: str, exit_code: int) -> None:
         ),
         ("cd nowhere && ls", "bash: line 1: cd: nowhere: No such file or directory\n", "`cd nowhere`"),
         ("grep -rn TODO srcs", "grep: srcs: No such file or directory\n", "`srcs` does not exist"),
+        (
+            "sed -n 1p notes.txt",
+            "sed: can't read notes.txt: No such file or directory\n",
+            "`notes.txt` does not",
+        ),
     ],
 )
 def test_a_viewer_reports_its_own_failure(command: str, output: str, says: str) -> None:
