@@ -12,6 +12,7 @@ the whole output, tail first.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,7 +21,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from healing_hooks.detect.regexcheck import RegexFacts, examine
+from healing_hooks.detect.factcache import FactCache, cache_path
+from healing_hooks.detect.prefilter import LiteralIndex
+from healing_hooks.detect.regexcheck import RegexFacts
 from healing_hooks.detect.timelimit import Overtime, time_limit
 from healing_hooks.findings import SEVERITY_RANK, Finding, Severity
 
@@ -93,18 +96,26 @@ class PatternLibrary:
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     _spent: float = 0.0
+    _index: tuple[frozenset[str], LiteralIndex] | None = field(default=None, repr=False)
 
     def by_id(self, pattern_id: str | None) -> Pattern | None:
         return next((p for p in self.patterns if p.id == pattern_id), None)
 
     def matches(self, text: str) -> Iterator[tuple[Pattern, re.Match[str]]]:
         """Every (pattern, match) in the text, a bounded number per pattern, in text order."""
-        scan = _Scan(text)
+        scan = _Scan(text, self._literal_index())
         for pattern in list(self.patterns):
             if not scan.may_match(pattern.facts):
                 continue
             found = self._run(pattern, scan)
             yield from ((pattern, match) for match in sorted(found, key=lambda m: m.start()))
+
+    def _literal_index(self) -> LiteralIndex:
+        """The pre-filter of this library's case-sensitive literals (rebuilt if the set changed)."""
+        literals = frozenset(p.facts.literal for p in self.patterns if not p.facts.ignore_case)
+        if self._index is None or self._index[0] != literals:
+            self._index = (literals, LiteralIndex(literals - {""}))
+        return self._index[1]
 
     def _run(self, pattern: Pattern, scan: _Scan) -> list[re.Match[str]]:
         if pattern.trusted:
@@ -132,12 +143,14 @@ def _clock() -> float:
 
 
 class _Scan:
-    """One output being matched: which literals it holds, computed once each."""
+    """One output being matched: which literals it holds, found once for the whole library."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, index: LiteralIndex) -> None:
         self.text = text
+        self._index = index
         self._lower: str | None = None
-        self._present: dict[tuple[str, bool], bool] = {}
+        self._present: set[str] | None = None
+        self._present_lower: dict[str, bool] = {}
 
     def lower(self) -> str:
         if self._lower is None:
@@ -148,11 +161,13 @@ class _Scan:
         """False only when the output cannot hold a match (its required literal is absent)."""
         if not facts.literal:
             return True
-        key = (facts.literal, facts.ignore_case)
-        if key not in self._present:
-            haystack = self.lower() if facts.ignore_case else self.text
-            self._present[key] = facts.literal in haystack
-        return self._present[key]
+        if facts.ignore_case:
+            if facts.literal not in self._present_lower:
+                self._present_lower[facts.literal] = facts.literal in self.lower()
+            return self._present_lower[facts.literal]
+        if self._present is None:
+            self._present = self._index.present(self.text)
+        return facts.literal in self._present
 
     def haystack(self, facts: RegexFacts) -> str | None:
         """Text to find the literal's positions in; None when lower-casing moved the positions."""
@@ -255,10 +270,12 @@ def build_library(project_entries: Iterable[dict[str, Any]] = ()) -> PatternLibr
             continue  # a stats record of a built-in: the shipped definition stays current
         merged[pattern_id] = {**merged.get(pattern_id, {}), **entry}
     shipped = {e["id"]: e.get("error_regex") for e in builtin_entries()}
+    facts = fact_cache()
     library = PatternLibrary([])
     for entry in merged.values():
         regex = entry.get("error_regex")
-        pattern = compile_entry(entry, trusted=regex is not None and shipped.get(entry["id"]) == regex)
+        trusted = regex is not None and shipped.get(entry["id"]) == regex
+        pattern = compile_entry(entry, trusted=trusted, facts=facts)
         if isinstance(pattern, str):
             library.skipped.append(pattern)
             continue
@@ -266,10 +283,27 @@ def build_library(project_entries: Iterable[dict[str, Any]] = ()) -> PatternLibr
         fix_problem = _fix_problem(entry)
         if fix_problem:
             library.skipped.append(f"pattern {pattern.id!r}: auto_fix ignored ({fix_problem})")
+    facts.save()
     return library
 
 
-def compile_entry(entry: dict[str, Any], *, trusted: bool = False) -> Pattern | str:
+_FACTS = FactCache(None)
+
+
+def fact_cache() -> FactCache:
+    """The process's regex facts, backed by the cache file of the current environment."""
+    global _FACTS  # one cache per process, re-pointed when HOME changes (tests do that)
+    path = cache_path(os.environ)
+    if _FACTS.path != path:
+        known = _FACTS.facts
+        _FACTS = FactCache(path)
+        _FACTS.facts.update(known)
+    return _FACTS
+
+
+def compile_entry(
+    entry: dict[str, Any], *, trusted: bool = False, facts: FactCache | None = None
+) -> Pattern | str:
     """A Pattern, or a message saying why the entry was skipped.
 
     The regex is examined, not compiled: compiling waits until an output holds its literal. An
@@ -280,11 +314,11 @@ def compile_entry(entry: dict[str, Any], *, trusted: bool = False) -> Pattern | 
     if not isinstance(source, str) or not source:
         return f"pattern {pattern_id!r} skipped: no error_regex string"
     try:
-        facts = examine(source, re.MULTILINE)
+        found = (facts or FactCache(None)).examine(source)
     except (re.error, RecursionError, OverflowError) as exc:
         return f"pattern {pattern_id!r} skipped: bad error_regex ({exc})"
-    if facts.problem and not trusted:
-        return f"pattern {pattern_id!r} skipped: unsafe error_regex: {facts.problem}"
+    if found.problem and not trusted:
+        return f"pattern {pattern_id!r} skipped: unsafe error_regex: {found.problem}"
     severity = entry.get("severity", "medium")
     if severity not in SEVERITY_RANK:
         severity = "medium"
@@ -300,7 +334,7 @@ def compile_entry(entry: dict[str, Any], *, trusted: bool = False) -> Pattern | 
         auto_fix=None if _fix_problem(entry) else entry.get("auto_fix"),
         source=str(entry.get("source") or "user"),
         raw=entry,
-        facts=facts,
+        facts=found,
         trusted=trusted,
     )
 

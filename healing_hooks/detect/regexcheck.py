@@ -17,6 +17,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 # The parser is private API, stable in practice (`sre_parse` before 3.11, `re._parser` since).
@@ -240,6 +241,24 @@ def _nullable(tree: Sequence[Any]) -> bool:
     return True
 
 
+def _class_holds(items: Sequence[Any], code: int) -> bool:
+    """Whether a character class matches the character `code` (without building its set)."""
+    held = False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            return not _class_holds(items[1:], code)
+        if name == "LITERAL":
+            held = held or av == code
+        elif name == "RANGE":
+            held = held or av[0] <= code <= av[1]
+        elif name == "CATEGORY":
+            held = held or code in _category(str(av))
+        else:
+            return True
+    return held
+
+
 def _char_set(name: str, av: Any) -> CharSet:
     """The characters one single-character node can match."""
     if name == "LITERAL":
@@ -280,7 +299,8 @@ def _class_set(items: Sequence[Any]) -> CharSet:
     return frozenset(chars), beyond
 
 
-def _category(name: str) -> set[int]:
+@cache
+def _category(name: str) -> frozenset[int]:
     test: dict[str, Callable[[str], bool]] = {
         "DIGIT": str.isdecimal,
         "SPACE": str.isspace,
@@ -289,9 +309,9 @@ def _category(name: str) -> set[int]:
     }
     for key, member in test.items():
         if name.endswith(f"_{key}"):
-            found = {c for c in _LATIN1 if member(chr(c))}
-            return set(_LATIN1) - found if "_NOT_" in name else found
-    return set(_LATIN1)
+            found = frozenset(c for c in _LATIN1 if member(chr(c)))
+            return frozenset(_LATIN1) - found if "_NOT_" in name else found
+    return frozenset(_LATIN1)
 
 
 # -- the literal every match contains ---------------------------------------------------------
@@ -354,7 +374,7 @@ def _can_span_lines(tree: Sequence[Any], dotall: bool) -> bool:
             return True
         if name == "LITERAL" and av == 10:
             return True
-        if name == "IN" and 10 in _class_set(av)[0]:
+        if name == "IN" and _class_holds(av, 10):
             return True
         if any(_can_span_lines(child, dotall) for child in _children(op, av)):
             return True
