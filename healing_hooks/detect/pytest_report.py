@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-BANNER = re.compile(r"^(?P<fill>[=!+])(?P=fill){2,} ?(?P<title>.*?) ?(?P=fill){2,}$", re.M)
+BANNER = re.compile(r"^([=!+])\1\1[^\n]*$", re.M)
+"""A candidate `==== title ====` line (checked by `_banners`: a regex with the title between two
+runs of the same character backtracks cubically on a long run of `=`)."""
 SECTION = re.compile(r"^_{2,} (?P<title>.+?) _{2,}$", re.M)
 COUNT_WORDS = (
     "passed", "failed", "errors", "error", "skipped", "xfailed", "xpassed", "deselected",
@@ -46,6 +48,25 @@ MARKERS = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Banner:
+    """A `==== title ====` (or `!!!!`, `++++`) line: its title and [start, end) in the text."""
+
+    title: str
+    start: int
+    end: int
+
+
+def _banners(text: str) -> list[Banner]:
+    banners = []
+    for match in BANNER.finditer(text):
+        line = match.group(0).rstrip()
+        fill = line[0]
+        if line.endswith(fill):
+            banners.append(Banner(line.strip(fill).strip(), match.start(), match.start() + len(line)))
+    return banners
+
+
 @dataclass
 class Section:
     """One `____ title ____` block of a FAILURES or ERRORS report: [start, end) in the text."""
@@ -76,7 +97,7 @@ class PytestLayout:
     sections: list[Section] = field(default_factory=list)
     entries: list[SummaryEntry] = field(default_factory=list)
     final: re.Match[str] | None = None
-    banners: list[re.Match[str]] = field(default_factory=list)
+    banners: list[Banner] = field(default_factory=list)
 
     def failing_entries(self) -> list[SummaryEntry]:
         return [e for e in self.entries if e.word in ("FAILED", "ERROR")]
@@ -89,14 +110,14 @@ def looks_like_pytest(text: str) -> bool:
 
 def layout(text: str) -> PytestLayout:
     """Find the banners, report regions, sections and summary entries of a pytest output."""
-    found = PytestLayout(banners=list(BANNER.finditer(text)))
+    found = PytestLayout(banners=_banners(text))
     finals = list(FINAL_LINE.finditer(text))
     found.final = finals[-1] if finals else None
     for position, banner in enumerate(found.banners):
-        end = found.banners[position + 1].start() if position + 1 < len(found.banners) else len(text)
-        if found.final is not None and banner.start() < found.final.start() < end:
+        end = found.banners[position + 1].start if position + 1 < len(found.banners) else len(text)
+        if found.final is not None and banner.start < found.final.start() < end:
             end = found.final.start()
-        found.regions.append((banner.group("title"), banner.end() + 1, end))
+        found.regions.append((banner.title, banner.end + 1, end))
     found.session = _session(text, found)
     for title, start, end in found.regions:
         if title in REPORT_TITLES:
@@ -109,7 +130,7 @@ def layout(text: str) -> PytestLayout:
 
 
 def _session(text: str, found: PytestLayout) -> tuple[int, int]:
-    start = next((b.start() for b in found.banners if b.group("title") == "test session starts"), None)
+    start = next((b.start for b in found.banners if b.title == "test session starts"), None)
     if start is None:  # -q prints no header: the session starts with the output
         start = 0
     end = found.final.end() if found.final is not None and found.final.start() >= start else len(text)

@@ -26,12 +26,12 @@ from healing_hooks.detect.tracebacks import (
 
 LOCATION_LINE = re.compile(
     r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"
-    r"(?::(?: (?P<rest>.*?))?)?\s*$"
+    r"(?::(?: (?P<rest>.*\S))?)?[ \t]*$"
 )
 FIXTURE_FILE = re.compile(r"^file (?P<file>.+), line (?P<line>\d+)$")
 _FIXTURE_HINT = re.compile(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
 CAPTURED = re.compile(r"^-{3,} .+ -{3,}$")
-_DOCTEST = re.compile(r"^Expected:\n(?P<expected>(?:    .*\n?)*?)^Got:\n(?P<got>(?:    .*\n?)*)", re.M)
+_DOCTEST = re.compile(r"^Expected:\n(?P<expected>(?:    .*\n)*?)Got:\n(?P<got>(?:    .*(?:\n|\Z))*)", re.M)
 
 
 @dataclass

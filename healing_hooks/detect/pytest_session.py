@@ -30,7 +30,7 @@ from healing_hooks.observation import Observation
 NOT_FOUND = re.compile(r"^ERROR: (?P<what>file or directory not found|not found): (?P<path>.+)$", re.M)
 USAGE = re.compile(r"^(?:pytest|py\.test|__main__\.py|pytest-script\.py): error: (?P<message>.+)$", re.M)
 COLLECTED = re.compile(r"^(?:collecting \.\.\. )?collected \d+ items?.*$", re.M)
-THREAD_TIMEOUT = re.compile(r"^(?P<where>\S*?) ?\+{5,} Timeout \+{5,}$", re.M)
+THREAD_TIMEOUT = re.compile(r"^(?P<where>[^\s+]*) ?\+{5,} Timeout \+{5,}$", re.M)
 _STACK = re.compile(r"^~+ Stack of (?P<thread>.+?) \(\d+\) ~+$", re.M)
 _INTERNAL = "INTERNALERROR> "
 

@@ -16,7 +16,7 @@ Line = tuple[int, str]
 
 HEADER = "Traceback (most recent call last):"
 _RICH_HEADER = re.compile(r"^[╭┌][─━ ]*Traceback \(most recent call last\)[─━ ]*[╮┐]\s*$")
-_RICH_INNER = re.compile(r"^[│|] (?P<text>.*?)\s*[│|]\s*$")
+_RICH_INNER = re.compile(r"^[│|] (?P<text>.*[^\s│|])?\s*[│|]\s*$")
 _RICH_PLACE = re.compile(r"^(?P<file>[^\s❱│].*?):(?P<line>\d+) in (?P<func>\S+)$")
 _RICH_CODE = re.compile(r"^[│|] ❱ +\d+ (?P<code>.*?)\s*[│|]\s*$")
 _RICH_BOX = re.compile(r"^\s*(?:[│|╰└].*|[╭┌][─━ ]*[╮┐])\s*$")
@@ -128,7 +128,7 @@ def _rich_frame(lines: Sequence[Line], index: int) -> tuple[re.Match[str] | None
         inner = _RICH_INNER.match(content)
         if inner is None or (used > 1 and not inner["text"]):
             return None, 1
-        joined += inner["text"]
+        joined += inner["text"] or ""
         frame = _RICH_PLACE.match(joined)
         if frame is not None:
             return frame, used

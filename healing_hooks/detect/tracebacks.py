@@ -21,7 +21,9 @@ Line = tuple[int, str]
 """A line of output: its offset in the text, and its content without the line ending."""
 
 HEADER = re.compile(r"^(?P<prefix>.*?)(?:Exception Group )?Traceback \(most recent call last\):\s*$")
-FRAME = re.compile(r'^(?P<indent>\s*)File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+?))?\s*$')
+FRAME = re.compile(
+    r'^(?P<indent>\s*)File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.*\S))?[ \t]*$'
+)
 EXCEPTION_LINE = re.compile(r"^(?P<type>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)(?:: ?(?P<message>.*)|:?)\s*$")
 CHAIN = re.compile(
     r"^\s*(?P<sentence>During handling of the above exception, another exception occurred|"

@@ -6,12 +6,15 @@ pytest runs without the hypothesis plugin except where a case uses it (see `pyru
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 
 from healing_hooks.detect import detect
 from healing_hooks.detect.pytest import pytest_findings
+from healing_hooks.detect.python import python_findings
+from healing_hooks.detect.testruns import summarize_test_run
 from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation, observation_from_payload
@@ -298,3 +301,32 @@ def test_doctests(tmp_path: Path) -> None:
         double.message
         == "shop/maths.py::shop.maths.double FAILED: DocTestFailure: double(2) gave '4', expected '5'"
     )
+
+
+N = 5000
+ADVERSARIAL = {
+    "a run of =": "=" * N + "x",
+    "a run of +": "+" * N + " Timeout +",
+    "spaces after a frame": 'File "a.py", line 1, in f' + " " * N + "x",
+    "spaces after a place": "a.py:1: " + " " * N + "x",
+    "a long summary id": "FAILED a.py::b[" + "[" * N,
+    "warning-like": "x:1: " * N,
+    "a long name": "a" * N + " b",
+    "many 4-space groups": "Expected:\n" + "    " * N + "x\nGot:\n    y",
+    "a rich box line": "╭─ Traceback (most recent call last) ─╮\n│ a" + " " * N + "x",
+    "exception groups": "  | " * N + "x",
+}
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_no_regex_backtracks_on_adversarial_lines(name: str) -> None:
+    """Every parser answers fast on lines built to make a careless regex backtrack for hours."""
+    line = ADVERSARIAL[name]
+    for head in ("", "=== test session starts ===\n", "Traceback (most recent call last):\n"):
+        text = f"{head}{line}\n{line}\n"
+        obs = Observation("PostToolUseFailure", "Bash", "pytest", text, 1, False, "/r", "/r")
+        started = time.perf_counter()
+        pytest_findings(obs, text)
+        python_findings(obs, text)
+        summarize_test_run("pytest", text, 1)
+        assert time.perf_counter() - started < 1.0, head
