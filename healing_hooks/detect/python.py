@@ -37,6 +37,7 @@ __all__ = ["Frame", "frames_before", "innermost_project_location", "python_findi
 WINDOW = 1_000_000
 """Characters scanned from the end of the output: the final traceback is what stopped the run."""
 MAX_FRAMES = 15
+MAX_CHAINS = 10
 WARNING = re.compile(r"^\s*(?P<file>\S[^\n]*?):(?P<line>\d+): (?P<type>\w*Warning): (?P<message>.+)$", re.M)
 CANT_OPEN = re.compile(
     r"^(?P<python>\S*python[\d.]*(?:\.exe)?): can't open file '(?P<path>[^']+)': "
@@ -74,9 +75,11 @@ def python_findings(obs: Observation, text: str) -> list[Finding]:
     if session is not None:  # a traceback a test printed: pytest's report says what failed
         fatal = {i for i in fatal if chains[i][0][0].start >= session[1]}
     failed = run_failed(obs)
+    shown = fatal | set(range(max(0, len(chains) - MAX_CHAINS), len(chains)))
     findings = [
         _chain_finding(chain, group, root, text, _severity(failed, i in fatal))
         for i, (chain, group) in enumerate(chains)
+        if i in shown  # a log of a hundred retried errors: the last few say it
     ]
     findings += _warning_findings(text, start, root, findings, claimed)
     findings += _interpreter_findings(text, start, root)

@@ -570,3 +570,12 @@ def test_interpreter_crash_with_faulthandler(tmp_path: Path) -> None:
     assert (finding.severity, finding.category, str(finding.location)) == ("critical", "runtime", "seg.py:5")
     assert finding.message == "Fatal Python error: Segmentation fault (the interpreter crashed)"
     assert [f["function"] for f in finding.details["frames"]] == ["<module>", "crash", "string_at"]
+
+
+def test_a_log_of_many_retried_errors_gives_the_last_few(tmp_path: Path) -> None:
+    app = LOGGING_APP.replace("range(3)", "range(40)")
+    _, obs = run(tmp_path, {"sync.py": app}, "python sync.py")
+    findings = python_findings(obs, clean_output(obs.output))
+    assert len(findings) == 10
+    assert [f.severity for f in findings].count("high") == 1
+    assert findings[-1].details["exception"] == "FileNotFoundError"
