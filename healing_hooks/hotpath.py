@@ -23,14 +23,19 @@ EDIT_TOOLS = frozenset({"Edit", "Write", "MultiEdit", "NotebookEdit"})
 
 # What a successful command's output must show before it is worth a closer look. A command the
 # host calls successful can still hide failures (`pytest | tail` exits with tail's status) or
-# print warnings that matter.
-SIGNAL = re.compile(
+# print warnings that matter. Compiled only when one of SIGNAL_WORDS is in the output: most
+# successful outputs (ls, git status, a build that went well) hold none of them.
+SIGNAL_SOURCE = (
     r"Traceback \(most recent call last\)|^\s*(?:error|warning)(?:\[[A-Za-z]*\d+\])?:"
     r"|\bFAILED\b|\b\d+ (?:failed|errors?)\b|never awaited|command not found|Permission denied"
     r"|No such file or directory|panicked at|^\s*[\w.]*(?:Error|Exception|Warning): "
-    r"|^FAIL\b|npm ERR!|\bERROR\b|\btimed? ?out\b",
-    re.MULTILINE,
+    r"|^FAIL\b|npm ERR!|\bERROR\b|\btimed? ?out\b"
 )
+SIGNAL_WORDS = (
+    "rror", "ERR", "arning", "FAIL", "failed", "Traceback", "awaited", "not found", "denied",
+    "No such file", "panicked", "Exception", "time",
+)
+"""Every match of SIGNAL_SOURCE holds one of these (a cheap test before compiling it)."""
 SIGNAL_WINDOW = 200_000
 """Characters of output scanned from each end; the signal of an error sits near the end."""
 
@@ -107,10 +112,10 @@ def _success_output(payload: Mapping[str, object]) -> str:
 
 def _has_signal(output: str) -> bool:
     if len(output) > 2 * SIGNAL_WINDOW:
-        return bool(
-            SIGNAL.search(output, len(output) - SIGNAL_WINDOW) or SIGNAL.search(output, 0, SIGNAL_WINDOW)
-        )
-    return SIGNAL.search(output) is not None
+        return _has_signal(output[-SIGNAL_WINDOW:]) or _has_signal(output[:SIGNAL_WINDOW])
+    if not any(word in output for word in SIGNAL_WORDS):
+        return False
+    return re.search(SIGNAL_SOURCE, output, re.MULTILINE) is not None
 
 
 def _pending_exists(payload: Mapping[str, object], env: Mapping[str, str]) -> bool:

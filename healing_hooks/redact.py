@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 MASK = "[REDACTED]"
@@ -36,80 +37,89 @@ _NOT_A_SECRET = r"(?![\s\[\{(]|\$|(?:None|null|nil|true|false|True|False|undefin
 
 @dataclass(frozen=True)
 class _Rule:
-    """A secret's shape; it runs only on text that holds one of its (lower-case) trigger words."""
+    """A secret's shape; it runs only on text that holds one of its (lower-case) trigger words.
+
+    The regex is compiled on first use: most texts never need most rules, and a hook process
+    that compiles nothing it does not use starts faster.
+    """
 
     triggers: tuple[str, ...]
-    pattern: re.Pattern[str]
+    source: str
     replacement: str = MASK
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.source)
+
+
+@cache
+def _compiled(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 _RULES: tuple[_Rule, ...] = (
     # Private keys: the whole block, or up to the end of the text when the end was cut off.
     _Rule(
         ("-----begin",),
-        re.compile(
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[\s\S]*?"
-            r"(?:-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|\Z)"
-        ),
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----[\s\S]*?"
+        r"(?:-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----|\Z)",
     ),
     # The end of a key whose beginning was cut off (an excerpt, a truncated output): all before it.
-    _Rule(("-----end",), re.compile(r"\A[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----")),
+    _Rule(("-----end",), r"\A[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----"),
     # Tokens recognisable by their shape alone.
     _Rule(
         ("akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "aipa", "abia", "acca"),
-        re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\b"),
+        r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\b",
     ),
     _Rule(
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
-        re.compile(r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}"),
+        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{40,}",
     ),
     _Rule(
         ("glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glsoat-"),
-        re.compile(r"\b(?:glpat|gldt|glrt|glptt|glcbt|glsoat)-[A-Za-z0-9_-]{20,}"),
+        r"\b(?:glpat|gldt|glrt|glptt|glcbt|glsoat)-[A-Za-z0-9_-]{20,}",
     ),
-    _Rule(("xox", "xapp-"), re.compile(r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}")),
-    _Rule(("hooks.slack",), re.compile(r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]+")),
-    _Rule(("sk-",), re.compile(r"\bsk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}")),
-    _Rule(("_live_", "_test_"), re.compile(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}")),
-    _Rule(("aiza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}\b")),
+    _Rule(("xox", "xapp-"), r"\bxox[abposre]-[A-Za-z0-9-]{10,}|\bxapp-\d-[A-Za-z0-9-]{10,}"),
+    _Rule(("hooks.slack",), r"https://hooks\.slack\.com/(?:services|workflows)/[A-Za-z0-9/_-]+"),
+    _Rule(("sk-",), r"\bsk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+    _Rule(("_live_", "_test_"), r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"),
+    _Rule(("aiza",), r"\bAIza[0-9A-Za-z_-]{35}\b"),
     _Rule(
         ("npm_", "pypi-", "hf_"),
-        re.compile(r"\b(?:npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}|hf_[A-Za-z0-9]{30,})"),
+        r"\b(?:npm_[A-Za-z0-9]{36}|pypi-[A-Za-z0-9_-]{50,}|hf_[A-Za-z0-9]{30,})",
     ),
-    _Rule(("eyj",), re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+    _Rule(("eyj",), r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}"),
     # Authorization headers: keep the scheme, mask the credentials.
     _Rule(
         ("authorization",),
-        re.compile(
-            r"(?i)\b((?:proxy-)?authorization[\"']?\s{0,5}[:=]\s{0,5}[\"']?"
-            r"(?:(?:bearer|basic|token|digest)\s+)?)[^\s'\",]+"
-        ),
+        r"(?i)\b((?:proxy-)?authorization[\"']?\s{0,5}[:=]\s{0,5}[\"']?"
+        r"(?:(?:bearer|basic|token|digest)\s+)?)[^\s'\",]+",
         r"\1" + MASK,
     ),
-    _Rule(("bearer",), re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{16,}"), r"\1" + MASK),
+    _Rule(("bearer",), r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{16,}", r"\1" + MASK),
     # user:password@ in URLs.
     _Rule(
         ("://",),
-        re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,30}://[^/\s:@]{1,200}:)[^@\s/]{1,200}(@)"),
+        r"(?i)\b([a-z][a-z0-9+.-]{0,30}://[^/\s:@]{1,200}:)[^@\s/]{1,200}(@)",
         r"\1" + MASK + r"\2",
     ),
     # curl -u user:password, --user user:password
     _Rule(
         ("-u",),
-        re.compile(r"(?i)((?:\s|^)(?:-u|--user)[\s=]{0,5}['\"]?[^\s:'\"]{1,200}:)[^\s'\"]+"),
+        r"(?i)((?:\s|^)(?:-u|--user)[\s=]{0,5}['\"]?[^\s:'\"]{1,200}:)[^\s'\"]+",
         r"\1" + MASK,
     ),
     # --password x, --api-key=x, --token "x y"
     _Rule(
         _SECRET_TRIGGERS,
-        re.compile(rf"(?i)((?:\s|^)--?{_NAME}?{_SECRET_WORD}{_NAME}(?:=|\s+))(?!-){_NOT_A_SECRET}{_VALUE}"),
+        rf"(?i)((?:\s|^)--?{_NAME}?{_SECRET_WORD}{_NAME}(?:=|\s+))(?!-){_NOT_A_SECRET}{_VALUE}",
         r"\1" + MASK,
     ),
     # NAME=value, NAME: value, "name": "value" (env files, shells, YAML, JSON, Python). The match
     # starts at the secret word: what comes before it in the name is left as it is.
     _Rule(
         _SECRET_TRIGGERS,
-        re.compile(rf"(?i)({_SECRET_WORD}{_NAME}[\"']?\s{{0,5}}(?:=|:(?!:))\s*){_NOT_A_SECRET}{_VALUE}"),
+        rf"(?i)({_SECRET_WORD}{_NAME}[\"']?\s{{0,5}}(?:=|:(?!:))\s*){_NOT_A_SECRET}{_VALUE}",
         r"\1" + MASK,
     ),
 )
