@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,7 +25,15 @@ from healing_hooks.findings import SEVERITY_RANK, Finding
 from healing_hooks.observation import observation_from_payload
 from healing_hooks.remedy import plan_remedies
 from healing_hooks.remedy.playbooks import Playbook, load_playbooks
-from tests.corpus.runner import Case, Expect, missing_requirements, run_case, to_payload, write_files
+from tests.corpus.runner import (
+    Case,
+    Expect,
+    missing_requirements,
+    new_case_root,
+    run_case,
+    to_payload,
+    write_files,
+)
 
 HIT, WRONG_CATEGORY, WRONG_PLACE, MISSED = "hit", "wrong-category", "wrong-place", "missed"
 SILENT, FALSE_ALARM, SKIPPED = "silent", "false-alarm", "skipped"
@@ -70,11 +78,16 @@ def builtin_library() -> PatternLibrary:
     return build_library()
 
 
+_ONE_AT_A_TIME = threading.Lock()
+"""The hook handles one event per process: cases run in parallel, their analyses do not."""
+
+
 def analyse(payload: dict[str, Any], project_root: str) -> list[Finding]:
     """The findings (with remedies) the hook would produce for this payload."""
     obs = observation_from_payload(payload, {"CLAUDE_PROJECT_DIR": project_root})
-    library = builtin_library()
-    return plan_remedies(detect(obs, library), obs, library, builtin_playbooks())
+    with _ONE_AT_A_TIME:
+        library = builtin_library()
+        return plan_remedies(detect(obs, library), obs, library, builtin_playbooks())
 
 
 def judge(case: Case, findings: Sequence[Finding]) -> Verdict:
@@ -144,20 +157,23 @@ def verdict_of(recording: Recording, root: Path) -> Verdict:
     return judge(recording.case, analyse(recording.payload, str(root)))
 
 
-def run_live(case: Case, base: Path) -> Verdict:
-    """Run a case for real under `base`, then judge what the detector makes of it."""
+def run_live(case: Case) -> Verdict:
+    """Run a case for real in a fresh directory, then judge what the detector makes of it."""
     missing = missing_requirements(case)
     if missing:
-        return Verdict(case, SKIPPED, f"requires {', '.join(missing)}")
-    root = base / case.name
-    rec = run_case(case, root)
-    return verdict_of(Recording(case, to_payload(rec)), root)
+        return Verdict(case, SKIPPED, f"requires {', '.join(missing)}, not installed here")
+    root = new_case_root(case)
+    try:
+        rec = run_case(case, root)
+        return verdict_of(Recording(case, to_payload(rec)), root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def run_all_live(cases: Sequence[Case], jobs: int = 2) -> list[Verdict]:
     """Run every case for real (in parallel) and judge each."""
-    with tempfile.TemporaryDirectory(prefix="hh-corpus-") as base, ThreadPoolExecutor(jobs) as pool:
-        return list(pool.map(lambda case: run_live(case, Path(base)), cases))
+    with ThreadPoolExecutor(jobs) as pool:
+        return list(pool.map(run_live, cases))
 
 
 def recorded_verdicts(folder: Path, cases: Sequence[Case]) -> list[Verdict]:
