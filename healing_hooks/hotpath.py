@@ -54,12 +54,22 @@ def run_hook(
         from healing_hooks.pipeline import handle_hook_event
 
         answer = handle_hook_event(payload, env)
+        if answer.output is not None:
+            _write_answer(json.dumps(answer.output, ensure_ascii=False))
     except Exception as exc:  # noqa: BLE001 - the one error boundary of the hook
         return report_failure(exc, env)
-    if answer.output is not None:
-        sys.stdout.write(json.dumps(answer.output, ensure_ascii=False))
-        sys.stdout.write("\n")
     return answer.exit_code
+
+
+def _write_answer(text: str) -> None:
+    """UTF-8 whatever the locale says (the host reads UTF-8; a Latin-1 terminal must not crash us)."""
+    data = (text + "\n").encode("utf-8", "replace")
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a replaced stdout (tests): text is all it takes
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    buffer.write(data)
+    buffer.flush()
 
 
 def read_payload(raw: bytes) -> dict[str, object]:
@@ -70,9 +80,28 @@ def read_payload(raw: bytes) -> dict[str, object]:
         payload = json.loads(raw)
     except ValueError as exc:  # UnicodeDecodeError is a ValueError too
         raise HookError(f"hook payload is not JSON: {exc}") from None
+    except RecursionError:
+        raise HookError("hook payload is not JSON we accept: nested too deeply") from None
     if not isinstance(payload, dict):
         raise HookError(f"hook payload is a JSON {type(payload).__name__}, expected an object")
+    if _SURROGATE_ESCAPE.search(raw):
+        payload = {str(_whole_characters(k)): _whole_characters(v) for k, v in payload.items()}
     return payload
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
+"""A `\\udXXX` escape: JSON may carry half of a surrogate pair, which no file or pipe can encode."""
+
+
+def _whole_characters(value: object) -> object:
+    """The value with every lone surrogate replaced by U+FFFD (pairs become their character)."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {str(_whole_characters(k)): _whole_characters(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_characters(item) for item in value]
+    return value
 
 
 def project_root(payload: Mapping[str, object], env: Mapping[str, str]) -> str:
