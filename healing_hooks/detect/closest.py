@@ -11,7 +11,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 MAX_PATH_NAMES = 20_000
@@ -56,9 +56,21 @@ def path_commands(path: str | None = None) -> tuple[str, ...]:
 def closest_command(name: str, candidates: Iterable[str] | None = None) -> str | None:
     """The candidate nearest to `name` within a small edit distance, or None.
 
-    Transpositions count as one edit (`pyhton` → `python`). Among equally close candidates the
-    first wins, so the data list's order (most common first) breaks ties.
+    By default the candidates are the known commands, then the names on PATH. Transpositions count
+    as one edit (`pyhton` → `python`). Among equally close candidates the first wins, so the data
+    list's order (most common first) breaks ties.
     """
+    if candidates is None:
+        return _closest_known(name)
+    return _closest(name, candidates)
+
+
+@lru_cache(maxsize=256)
+def _closest_known(name: str) -> str | None:
+    return _closest(name, None)
+
+
+def _closest(name: str, candidates: Iterable[str] | None) -> str | None:
     if len(name) < 2:
         return None
     limit = 1 if len(name) <= 4 else 2

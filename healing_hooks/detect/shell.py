@@ -23,6 +23,8 @@ from healing_hooks.observation import Observation
 
 TOOL = "shell"
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "-bash", "busybox"})
+MAX_DIAGNOSTICS = 100
+"""Distinct diagnostic lines read from one output (a loop can print the same failure thousands of times)."""
 PLAYBOOKS = {"permission": "permission-denied"}
 """Built-in playbooks (data/playbooks.json) for shell findings, by category."""
 CD_BUILTINS = frozenset({"cd", "pushd"})
@@ -130,8 +132,14 @@ def parse_shell(obs: Observation, text: str) -> list[Finding]:
 
 
 def diagnostics(text: str, context: CommandContext) -> Iterator[Diagnostic]:
-    """The diagnostic lines whose prefix belongs to the command line."""
+    """The diagnostic lines whose prefix belongs to the command line (each distinct line once)."""
+    seen: set[str] = set()
     for match in DIAGNOSTIC.finditer(text):
+        if match.group(0) in seen:
+            continue
+        if len(seen) >= MAX_DIAGNOSTICS:
+            return
+        seen.add(match.group(0))
         kind = context.origin_kind(match["origin"], match["lineno"])
         if kind is None:
             continue
@@ -282,6 +290,8 @@ def bad_interpreter_finding(
 def make_findings(text: str) -> list[Finding]:
     """`make: *** [Makefile:3: test] Error 2` (the innermost) and `No rule to make target`."""
     findings: list[Finding] = []
+    if "make" not in text or "***" not in text:
+        return findings
     recipe = MAKE_RECIPE.search(text)
     if recipe:
         where = f" ({recipe['file']}:{recipe['line']})" if recipe["file"] else ""
@@ -331,6 +341,8 @@ def _make_finding(
 
 
 def _zsh_findings(text: str, obs: Observation) -> list[Finding]:
+    if "zsh:" not in text:
+        return []
     return [
         not_found_finding(m["name"], None, obs, evidence=m.group(0)) for m in _ZSH_NOT_FOUND.finditer(text)
     ]

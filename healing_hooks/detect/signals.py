@@ -21,6 +21,8 @@ from healing_hooks.observation import Observation
 TOOL = "shell"
 LAST_LINES = 3
 MAX_LINE = 200
+TAIL_CHARS = 20_000
+"""How much output before a point is read for its last lines."""
 
 
 @dataclass(frozen=True)
@@ -147,16 +149,19 @@ def signal_findings(obs: Observation, text: str, found: Sequence[Finding]) -> li
 
 def last_output(text: str, end: int | None = None) -> list[str]:
     """The last few non-empty output lines before `end`, without the host's own lines."""
+    stop = len(text) if end is None else end
     lines = [
         line.strip()[:MAX_LINE]
-        for line in text[:end].splitlines()
+        for line in text[max(0, stop - TAIL_CHARS) : stop].splitlines()
         if line.strip() and not HOST_TIMEOUT.match(line) and not KILL_LINE.match(line)
     ]
     return lines[-LAST_LINES:]
 
 
 def _host_findings(obs: Observation, text: str) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
+    if "Command timed out after" not in text and "Command did not complete within" not in text:
+        return findings
     timed_out = HOST_TIMEOUT.search(text)
     if timed_out:
         message = (
@@ -177,7 +182,9 @@ def _host_findings(obs: Observation, text: str) -> list[Finding]:
 
 
 def _kill_line_findings(obs: Observation, text: str) -> list[Finding]:
-    findings = []
+    findings: list[Finding] = []
+    if not any(signal.wording in text for signal in SIGNALS):
+        return findings
     for match in KILL_LINE.finditer(text):
         signal = BY_WORDING[match["wording"]]
         command = " ".join(match["command"].split())

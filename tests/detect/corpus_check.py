@@ -137,11 +137,20 @@ def missing_facts(finding: Finding, facts: Sequence[str]) -> list[str]:
 
 
 def finding_text(finding: Finding) -> str:
-    """Everything a finding says, as one string."""
-    parts = [finding.message, json.dumps(finding.details, ensure_ascii=False, default=str)]
+    """Everything a finding says, as plain text (details and remedy flattened, nothing escaped)."""
+    parts = [finding.message, *_texts(finding.details)]
     if finding.remedy is not None:
-        parts.append(json.dumps(finding.remedy.to_dict(), ensure_ascii=False))
+        parts.extend(_texts(finding.remedy.to_dict()))
     return "\n".join(parts)
+
+
+def _texts(value: object) -> list[str]:
+    """Every string in a nested structure of dicts, lists and scalars."""
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in _texts(item)]
+    return [] if value is None else [str(value)]
 
 
 def describe(finding: Finding) -> str:

@@ -6,6 +6,7 @@ wording is marked); the last table holds output that looks alarming and must sta
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -382,3 +383,11 @@ def test_closest_command() -> None:
 )
 def test_edit_distance(a: str, b: str, distance: int) -> None:
     assert edit_distance(a, b) == distance
+
+
+def test_a_diagnostic_repeated_by_a_loop_is_one_finding_and_cheap() -> None:
+    output = "bash: line 3: carg: command not found\n" * 20_000
+    started = time.perf_counter()
+    findings = shell_findings("for i in $(seq 20000); do carg; done", output, 127)
+    assert len(findings) == 1
+    assert time.perf_counter() - started < 2.0
