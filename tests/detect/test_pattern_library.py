@@ -208,3 +208,21 @@ def test_playbooks_keep_the_seed_and_validate() -> None:
         playbook = data["playbooks"][name]
         assert examine(playbook["trigger"]).problem is None, name
         assert playbook["steps"], name
+
+
+ALLOWED_OVERLAPS = {
+    ("python-assertion", "node-assertion-error"),  # chai's `AssertionError: expected ...` reads like Python's
+    ("python-assertion", "pytest-assert-comparison"),  # pytest's `E   AssertionError: assert ...` is Python's
+    ("shell-no-space-left", "python-no-space-left"),  # the errno text is the same in every program
+}
+
+
+def test_a_pattern_does_not_claim_another_tools_examples() -> None:
+    compiled = [(file, entry, re.compile(entry["error_regex"], re.MULTILINE)) for file, entry in LIBRARY]
+    overlaps = {
+        (entry["id"], other["id"])
+        for file, entry, regex in compiled
+        for other_file, other in LIBRARY
+        if other_file != file and any(regex.search(example) for example in other["examples"])
+    }
+    assert overlaps <= ALLOWED_OVERLAPS, overlaps - ALLOWED_OVERLAPS
