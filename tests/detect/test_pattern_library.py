@@ -226,3 +226,39 @@ def test_a_pattern_does_not_claim_another_tools_examples() -> None:
         if other_file != file and any(regex.search(example) for example in other["examples"])
     }
     assert overlaps <= ALLOWED_OVERLAPS, overlaps - ALLOWED_OVERLAPS
+
+
+@pytest.mark.parametrize(
+    ("tool", "details", "text", "where"),
+    [
+        (
+            "go",
+            {"file": "./store/store.go", "line": "4", "column": "9", "offset": 0},
+            "",
+            "store/store.go:4:9",
+        ),
+        (
+            "rustc",
+            {"offset": 0},
+            "error[E0382]: borrow of moved value: `v`\n  --> src/main.rs:8:20\n",
+            "src/main.rs:8:20",
+        ),
+        (
+            "python",
+            {"offset": 82},
+            'Traceback (most recent call last):\n  File "/p/app/main.py", line 3, in <module>\n    x\n'
+            "NameError: name 'x' is not defined\n",
+            "app/main.py:3",
+        ),
+        ("cargo", {"offset": 0}, "error: could not compile `x`\n", None),
+    ],
+)
+def test_pattern_findings_are_placed(
+    tool: str, details: dict[str, Any], text: str, where: str | None
+) -> None:
+    from healing_hooks.detect.locate import pattern_location
+    from healing_hooks.findings import Finding
+
+    finding = Finding(category="rust", severity="high", tool=tool, message="m", details=details)
+    location = pattern_location(finding, text, "/p")
+    assert (str(location) if location else None) == where
