@@ -36,6 +36,9 @@ TAIL_CHARS = 64_000
 """A project pattern with no required literal sees only this much of the end of the output."""
 MAX_OCCURRENCES = 1_000
 """Occurrences of a literal examined per pattern, from the end of the output."""
+INDEX_FROM_CHARS = 200_000
+"""Outputs longer than this are pre-filtered through the literal index (building it costs more
+than checking each literal with `in` on the short outputs the host usually sends)."""
 PATTERN_SECONDS = 0.25
 """Wall-clock limit for one project pattern on one output."""
 UNTRUSTED_SECONDS = 1.0
@@ -103,7 +106,7 @@ class PatternLibrary:
 
     def matches(self, text: str) -> Iterator[tuple[Pattern, re.Match[str]]]:
         """Every (pattern, match) in the text, a bounded number per pattern, in text order."""
-        scan = _Scan(text, self._literal_index())
+        scan = _Scan(text, self._literal_index() if len(text) > INDEX_FROM_CHARS else None)
         for pattern in list(self.patterns):
             if not scan.may_match(pattern.facts):
                 continue
@@ -145,7 +148,7 @@ def _clock() -> float:
 class _Scan:
     """One output being matched: which literals it holds, found once for the whole library."""
 
-    def __init__(self, text: str, index: LiteralIndex) -> None:
+    def __init__(self, text: str, index: LiteralIndex | None) -> None:
         self.text = text
         self._index = index
         self._lower: str | None = None
@@ -165,6 +168,8 @@ class _Scan:
             if facts.literal not in self._present_lower:
                 self._present_lower[facts.literal] = facts.literal in self.lower()
             return self._present_lower[facts.literal]
+        if self._index is None:
+            return facts.literal in self.text
         if self._present is None:
             self._present = self._index.present(self.text)
         return facts.literal in self._present

@@ -1,15 +1,16 @@
 """Which required literals an output holds, in few passes over it.
 
 Checking each of several hundred literals with `in` walks a large output once per literal. Instead
-the literals are grouped under shared 4-character keys (`rror` covers hundreds of them): one pass
-per key finds the lines that hold it, and the family's literals are looked for in those lines only.
-A key that is everywhere (more than MAX_KEY_LINES lines) falls back to plain `in` checks for its
-family; a family of one checks its literal directly (a longer needle is the faster search).
+the literals are grouped under few shared 4-character keys (a greedy set cover: `rror` alone covers
+hundreds): one `count` per key says whether it is there at all, the lines that hold it are
+collected, and the family's literals are looked for in those lines only. A key that is everywhere
+(more than MAX_KEY_LINES occurrences) falls back to plain `in` checks for its family; a family of
+one checks its literal directly (a longer needle is the faster search).
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
 from collections.abc import Iterable
 
 KEY_LENGTH = 4
@@ -17,45 +18,58 @@ MAX_KEY_LINES = 2_000
 
 
 class LiteralIndex:
-    """The literals of a pattern library, grouped under the keys that cover the most of them."""
+    """The literals of a pattern library, grouped under few shared keys (greedy set cover)."""
 
     def __init__(self, literals: Iterable[str]) -> None:
         distinct = sorted(set(literals))
-        grams = {
-            literal: {literal[i : i + KEY_LENGTH] for i in range(len(literal) - KEY_LENGTH + 1)}
-            for literal in distinct
-            if "\n" not in literal
-        }
-        cover = Counter(gram for found in grams.values() for gram in found)
-        self.alone = [literal for literal in distinct if not grams.get(literal)]
-        self.families: dict[str, list[str]] = {}
-        for literal, found in grams.items():
-            if found:
-                key = max(found, key=lambda gram: (cover[gram], gram))
-                self.families.setdefault(key, []).append(literal)
+        covers: dict[str, set[str]] = {}
+        for literal in distinct:
+            if "\n" in literal:
+                continue
+            for i in range(len(literal) - KEY_LENGTH + 1):
+                covers.setdefault(literal[i : i + KEY_LENGTH], set()).add(literal)
+        self.families = _cover(covers)
+        covered = {literal for family in self.families.values() for literal in family}
+        self.alone = [literal for literal in distinct if literal not in covered]
 
     def present(self, text: str) -> set[str]:
         """The literals that occur in `text`."""
         found = {literal for literal in self.alone if literal in text}
         for key, family in self.families.items():
-            if len(family) == 1:
-                if family[0] in text:
-                    found.add(family[0])
+            hits = text.count(key)
+            if not hits:
+                continue
+            if len(family) == 1 or hits > MAX_KEY_LINES:
+                found.update(literal for literal in family if literal in text)
                 continue
             lines = lines_holding(text, key)
-            haystack = text if lines is None else lines
-            if haystack:
-                found.update(literal for literal in family if literal in haystack)
+            found.update(literal for literal in family if literal in lines)
         return found
 
 
-def lines_holding(text: str, key: str) -> str | None:
-    """The lines of `text` that hold `key`, joined; None when there are too many to be worth it."""
+def _cover(covers: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Greedy set cover: the key that covers the most literals not yet covered, until none is left."""
+    heap = [(-len(literals), key) for key, literals in covers.items()]
+    heapq.heapify(heap)
+    uncovered = set().union(*covers.values()) if covers else set()
+    families: dict[str, list[str]] = {}
+    while uncovered and heap:
+        stale, key = heapq.heappop(heap)
+        gain = covers[key] & uncovered
+        if len(gain) < -stale:
+            if gain:
+                heapq.heappush(heap, (-len(gain), key))  # its count was out of date: try again later
+            continue
+        families[key] = sorted(gain)
+        uncovered -= gain
+    return families
+
+
+def lines_holding(text: str, key: str) -> str:
+    """The lines of `text` that hold `key`, joined."""
     parts: list[str] = []
     position = text.find(key)
     while position >= 0:
-        if len(parts) >= MAX_KEY_LINES:
-            return None
         start = text.rfind("\n", 0, position) + 1
         end = text.find("\n", position + len(key))
         end = len(text) if end < 0 else end
