@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healing_hooks import commandline
+from healing_hooks.detect.fallback import unexplained_failure
 from healing_hooks.detect.go import parse_go
 from healing_hooks.detect.linters import parse_linters
 from healing_hooks.detect.locate import pattern_location
@@ -55,7 +56,10 @@ def detect(obs: Observation, library: PatternLibrary | None = None) -> list[Find
     for parse in PARSERS:
         parsed.extend(parse(obs, text))
     matched = _locate(pattern_findings(library, text), text, obs.project_root)
-    return rank(merge(cap_on_success(obs, absorb(parsed, matched, obs.project_root))))
+    found = cap_on_success(obs, absorb(parsed, matched, obs.project_root))
+    if not found and (last_word := unexplained_failure(obs, text)) is not None:
+        found = [last_word]
+    return rank(merge(found))
 
 
 def is_quiet_context(obs: Observation) -> bool:

@@ -91,7 +91,8 @@ def _failure_problems(payload: dict[str, Any], rec: Recorded) -> list[str]:
     if set(payload) != FAILURE_KEYS:
         problems.append(f"PostToolUseFailure keys {sorted(set(payload) ^ FAILURE_KEYS)} differ")
     error = payload.get("error", "")
-    if rec.exit_code is not None and not error.startswith(f"Exit code {rec.exit_code}\n"):
+    first_line = error.split("\n", 1)[0]
+    if rec.exit_code is not None and first_line != f"Exit code {rec.exit_code}":
         problems.append("error does not start with the exit code line")
     if payload.get("is_interrupt") is not rec.interrupted:
         problems.append("is_interrupt does not match the recording")

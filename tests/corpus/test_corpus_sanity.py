@@ -58,7 +58,8 @@ def test_payload_has_the_shape_the_host_sends(case: Case, recordings: Recordings
     if payload["hook_event_name"] == "PostToolUse":
         assert payload["tool_response"]["stdout"] == truncate_middle(rec.output)
     else:
-        assert payload["error"] == truncate_middle(f"Exit code {rec.exit_code}\n{rec.output}")
+        joined = f"Exit code {rec.exit_code}\n{rec.output}".strip()  # the host trims the joined text
+        assert payload["error"] == truncate_middle(joined)
 
 
 # --- the corpus as data --------------------------------------------------------------------------
