@@ -50,7 +50,11 @@ def test_linear_regexes_pass(regex: str) -> None:
 @pytest.mark.parametrize(
     ("regex", "literal", "ignore_case"),
     [
-        (r"ModuleNotFoundError: No module named '(?P<m>[\w.]+)'", "ModuleNotFoundError: No module named '", False),
+        (
+            r"ModuleNotFoundError: No module named '(?P<m>[\w.]+)'",
+            "ModuleNotFoundError: No module named '",
+            False,
+        ),
         (r"^(?P<x>\w+Error): ", "Error: ", False),  # a group's text joins its neighbours
         (r"TypeError: (?:object (?P<t>\w+) can't|'(?P<u>\w+)' object)", "TypeError: ", False),
         (r"(?:error|warning): x", ": x", False),
