@@ -22,7 +22,11 @@ def add_parser(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--apply", action="store_true", help="apply the safe edit remedies")
     parser.add_argument("--record", action="store_true", help="also record the event in the project's memory")
-    parser.add_argument("--project", help="project root (default: CLAUDE_PROJECT_DIR or the payload's cwd)")
+    parser.add_argument(
+        "--project",
+        help="project root (default: CLAUDE_PROJECT_DIR or the payload's cwd); paths under the "
+        "payload's recorded cwd are moved there",
+    )
     parser.set_defaults(run=run)
 
 
@@ -56,11 +60,27 @@ def load_payload(source: str) -> dict[str, Any]:
     return payload
 
 
+def rebase(payload: dict[str, Any], project: str) -> dict[str, Any]:
+    """The payload as if recorded in `project`: the recorded folder's paths point there instead.
+
+    A payload recorded on another machine names its own project folder in `cwd` and in every
+    path of its output; replaying it against a copy of that project needs those paths moved.
+    """
+    recorded = payload.get("cwd")
+    if not isinstance(recorded, str) or not recorded or recorded == project:
+        return payload
+    moved = json.loads(json.dumps(payload).replace(json.dumps(recorded)[1:-1], json.dumps(project)[1:-1]))
+    assert isinstance(moved, dict)
+    return moved
+
+
 def run(args: argparse.Namespace) -> int:
     payload = load_payload(args.file)
     env = dict(os.environ)
     if args.project:
-        env["CLAUDE_PROJECT_DIR"] = os.path.abspath(args.project)
+        project = os.path.abspath(args.project)
+        env["CLAUDE_PROJECT_DIR"] = project
+        payload = rebase(payload, project)
     obs = observation_from_payload(payload, env)
     result = process(obs, record=args.record)
     if args.apply:

@@ -124,3 +124,28 @@ def test_python_dash_m_works(project: Path) -> None:
         [sys.executable, "-m", "healing_hooks", "--version"], capture_output=True, text=True, check=False
     )
     assert completed.stdout.startswith("healing-hooks ")
+
+
+def test_replay_moves_a_recorded_project_to_its_copy(tmp_path: Path) -> None:
+    """The README's first command: a payload recorded elsewhere, replayed on the shipped copy."""
+    repo = Path(__file__).resolve().parents[2]
+    copy = tmp_path / "shop"
+    import shutil
+
+    shutil.copytree(repo / "examples" / "shop", copy)
+    result = run_cli(
+        ["replay", str(repo / "examples/payloads/python-wrong-import.json"), "--project", str(copy), "--json"]
+    )
+    assert result.returncode == 0, result.stderr
+    finding = json.loads(result.stdout)["findings"][0]
+    assert finding["category"] == "import"
+    assert finding["location"]["file"] == "shop/cart.py"
+    assert finding["remedy"]["kind"] == "edit" and "shop.pricing" in finding["remedy"]["replace"]
+    payload = str(repo / "examples/payloads/python-wrong-import.json")
+    applied = run_cli(["replay", payload, "--project", str(copy), "--apply"])
+    assert "applied" in applied.stdout, applied.stdout + applied.stderr
+    import subprocess
+    import sys
+
+    healed = subprocess.run([sys.executable, "app.py"], cwd=copy, capture_output=True, text=True, check=False)
+    assert (healed.returncode, healed.stdout.strip()) == (0, "3")

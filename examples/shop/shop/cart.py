@@ -1,0 +1,5 @@
+from shop.prices import total
+
+
+def checkout(items):
+    return total(items)

@@ -1,0 +1,5 @@
+import asyncio
+
+from svc.bus import EventBus, shutdown
+
+asyncio.run(shutdown(EventBus()))
