@@ -114,6 +114,8 @@ def needs_pipeline(payload: Mapping[str, object], env: Mapping[str, str]) -> boo
     """Cheap decision: does this event have anything to detect, record or verify?"""
     event = payload.get("hook_event_name")
     tool = payload.get("tool_name")
+    if not isinstance(tool, str):
+        return False  # nothing we handle (and not hashable, if it is a list)
     if event == "PostToolUseFailure":
         return tool == "Bash"
     if event != "PostToolUse":

@@ -103,6 +103,8 @@ def test_a_byte_order_mark_is_accepted(project: Path) -> None:
         {"tool_name": "mcp__github__create_issue"},
         {"tool_name": None},
         {"tool_name": ["Bash"]},
+        {"hook_event_name": "PostToolUse", "tool_name": ["Edit"]},
+        {"hook_event_name": "PostToolUse", "tool_name": {"name": "Bash"}},
     ],
 )
 def test_unknown_events_and_tools_are_silent(project: Path, change: dict[str, Any]) -> None:
