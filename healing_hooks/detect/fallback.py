@@ -3,7 +3,7 @@
 A script that ends with `sys.exit("config: missing keys: version")` or prints `error: ...` and
 exits 3 leaves no traceback and no tool-shaped diagnostic. When no parser and no pattern found
 anything in a failed command, this names the exit status and the line that explains it, at low
-confidence and without a place, so the event is logged with a reason and the agent gets a summary.
+severity and confidence and without a place, so the event is logged with a reason and the agent gets a summary.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def unexplained_failure(obs: Observation, text: str) -> Finding | None:
     offset = text.rfind(line)
     return Finding(
         category="runtime",
-        severity="medium",
+        severity="low",  # a summary of what the agent already sees, not a diagnosis
         tool=tool,
         message=f"exited with status {obs.exit_code}: {line[:MAX_MESSAGE]}",
         confidence=0.3,
