@@ -3,7 +3,8 @@
 A script that ends with `sys.exit("config: missing keys: version")` or prints `error: ...` and
 exits 3 leaves no traceback and no tool-shaped diagnostic. When no parser and no pattern found
 anything in a failed command, this names the exit status and the line that explains it, at low
-severity and confidence and without a place, so the event is logged with a reason and the agent gets a summary.
+severity and confidence and without a place, so the event is logged with a reason and the agent
+gets a summary.
 """
 
 from __future__ import annotations
