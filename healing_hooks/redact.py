@@ -125,13 +125,13 @@ _RULES: tuple[_Rule, ...] = (
 )
 
 
-_ANY_TRIGGER = re.compile("|".join(sorted({re.escape(w) for rule in _RULES for w in rule.triggers})))
+_ANY_TRIGGER = "|".join(sorted({re.escape(w) for rule in _RULES for w in rule.triggers}))
 
 
 def redact(text: str) -> str:
     """The text with every secret we recognise replaced by a mask."""
     lowered = text.lower()
-    if not _ANY_TRIGGER.search(lowered):
+    if not _compiled(_ANY_TRIGGER).search(lowered):
         return text
     for rule in _RULES:
         if any(word in lowered for word in rule.triggers):

@@ -12,7 +12,6 @@ Pure functions: the store does the reading and writing, under its lock.
 
 from __future__ import annotations
 
-import calendar
 import os
 import time
 from collections import Counter
@@ -135,6 +134,8 @@ def _epoch(stamp: object) -> float | None:
     """Seconds since the epoch of `2026-02-04T10:00:00Z` or `2026-02-04`; None when unreadable."""
     if not isinstance(stamp, str):
         return None
+    import calendar  # only when learned patterns are checked for expiry (it imports locale, datetime)
+
     for layout, length in (("%Y-%m-%dT%H:%M:%S", 19), ("%Y-%m-%d", 10)):
         try:
             return float(calendar.timegm(time.strptime(stamp[:length], layout)))
