@@ -2,8 +2,9 @@
 
 Reading the parse trees of the ~600 shipped regexes costs more than everything else a failure
 needs, so the facts are cached by regex text in the user's cache folder (never in the project: a
-repository must not be able to hand us facts about its own regexes). Version-stamped file name;
-a damaged or foreign entry is recomputed; the cache is dropped when it grows past MAX_ENTRIES.
+repository must not be able to hand us facts about its own regexes). The file name carries the
+package's and the analysis's versions; a damaged or foreign entry is recomputed; the cache is
+dropped when it grows past MAX_ENTRIES.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import tempfile
 from collections.abc import Mapping
 
 from healing_hooks import __version__
-from healing_hooks.detect.regexcheck import RegexFacts, examine
+from healing_hooks.detect.regexcheck import FACTS_VERSION, RegexFacts, examine
 
 MAX_ENTRIES = 5_000
-CACHE_NAME = f"regex-facts-{__version__}.json"
+CACHE_NAME = f"regex-facts-{__version__}-{FACTS_VERSION}.json"
 
 
 def cache_path(environ: Mapping[str, str]) -> str | None:

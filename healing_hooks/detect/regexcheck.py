@@ -26,6 +26,8 @@ try:
 except ImportError:  # Python 3.10
     _sre = importlib.import_module("sre_parse")
 
+FACTS_VERSION = 1
+"""Bumped whenever what `examine` concludes changes: cached facts of another version are not read."""
 MIN_LITERAL = 3
 """A shorter required literal is not worth a pre-check."""
 MAX_REPEAT_COUNT = 1_000
@@ -136,26 +138,22 @@ def _problem(tree: Sequence[Any]) -> str | None:
 
 def _has_variable_repeat(tree: Sequence[Any]) -> bool:
     """A backtracking repeat of variable count inside `tree` (atomic parts excluded)."""
-    for op, av in tree:
-        name = str(op)
-        if name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
-            continue
-        if name in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > av[0]:
-            return True
-        if any(_has_variable_repeat(child) for child in _children(op, av)):
-            return True
-    return False
+    return _below(tree, lambda name, av: name in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > av[0])
 
 
 def _has_ambiguous_branch(tree: Sequence[Any]) -> bool:
     """A branch below `tree` with two alternatives that can start the same way."""
+    return _below(tree, lambda name, av: name == "BRANCH" and _alternatives_overlap(av[1]))
+
+
+def _below(tree: Sequence[Any], test: Callable[[str, Any], bool]) -> bool:
+    """Whether `test(op name, argument)` holds for a node of `tree`, not looking into the parts
+    that cannot be backtracked into (possessive repeats, atomic groups)."""
     for op, av in tree:
         name = str(op)
         if name in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP"):
             continue
-        if name == "BRANCH" and _alternatives_overlap(av[1]):
-            return True
-        if any(_has_ambiguous_branch(child) for child in _children(op, av)):
+        if test(name, av) or any(_below(child, test) for child in _children(op, av)):
             return True
     return False
 

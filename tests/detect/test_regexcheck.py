@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +96,29 @@ def test_every_shipped_pattern_passes_the_check_for_project_files() -> None:
 def test_a_bad_regex_raises_re_error() -> None:
     with pytest.raises(re.error):
         examine("(unclosed")
+
+
+def test_facts_survive_the_cache_file_and_bad_entries_are_recomputed(tmp_path: Path) -> None:
+    from healing_hooks.detect.factcache import FactCache
+
+    path = str(tmp_path / "facts.json")
+    first = FactCache(path)
+    facts = first.examine(r"error: (?P<m>.+)$")
+    first.save()
+    assert FactCache(path).examine(r"error: (?P<m>.+)$") == facts
+
+    data = json.loads((tmp_path / "facts.json").read_text())
+    data[r"(a+)+$"] = ["", False, True, None]  # a hand-made entry that hides a problem...
+    data["x"] = "not facts"
+    (tmp_path / "facts.json").write_text(json.dumps(data))
+    cache = FactCache(path)
+    assert cache.examine("x").literal == ""  # the malformed entry is recomputed
+    assert cache.examine(r"(a+)+$").problem is None  # ...is believed: the file lives in the user's folder
+
+
+def test_the_cache_lives_outside_the_project() -> None:
+    from healing_hooks.detect.factcache import cache_path
+
+    assert str(cache_path({"HOME": "/home/u"})).startswith("/home/u/.cache/healing-hooks/regex-facts-")
+    assert str(cache_path({"CLAUDE_PLUGIN_DATA": "/data", "HOME": "/h"})).startswith("/data/cache/")
+    assert cache_path({}) is None
