@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 MASK = "[REDACTED]"
@@ -139,6 +139,17 @@ def redact(text: str) -> str:
     return text
 
 
+def might_hold_secret(text: str) -> bool:
+    """False only when no rule could change the text (none of their trigger words is in it)."""
+    return _compiled(_ANY_TRIGGER).search(text.lower()) is not None
+
+
+def redact_entry(text: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """`entry` (a one-key object) redacted, unless its text holds no trigger word (then as it is)."""
+    cleaned: dict[str, Any] = redact_data(entry) if might_hold_secret(text) else entry
+    return cleaned
+
+
 def has_secret(text: str) -> bool:
     """Whether `redact` would change the text."""
     return redact(text) != text
@@ -151,17 +162,26 @@ def redact_data(value: Any, key: str | None = None) -> Any:
     list of strings is redacted as the lines of one text (a private key spans several).
     """
     if isinstance(value, str):
-        cleaned = redact(value)
+        cleaned = _redact_short(value) if len(value) <= _MEMO_CHARS else redact(value)
         if key == "error_regex" and cleaned != value:
             return cleaned.replace(MASK, REGEX_MASK)
         return cleaned
     if isinstance(value, dict):
-        return {redact(str(k)): redact_data(v, str(k)) for k, v in value.items()}
+        return {_redact_short(str(k)): redact_data(v, str(k)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         if len(value) > 1 and all(isinstance(item, str) for item in value):
             return _redact_lines(list(value))
         return [redact_data(item, key) for item in value]
     return value
+
+
+_MEMO_CHARS = 300
+
+
+@lru_cache(maxsize=16_384)
+def _redact_short(text: str) -> str:
+    """`redact` remembered for short strings: a document repeats its keys and values many times."""
+    return redact(text)
 
 
 def _redact_lines(lines: list[str]) -> list[str]:

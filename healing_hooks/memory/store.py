@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from healing_hooks.config import Config
-from healing_hooks.memory import bounds
+from healing_hooks.memory import bounds, jsontext
 from healing_hooks.memory.appendlog import append_lines
 from healing_hooks.memory.validation import mark_valid, schema_errors
-from healing_hooks.redact import redact_data
+from healing_hooks.redact import redact_data, redact_entry
 
 if TYPE_CHECKING:
     from healing_hooks.learn import LearnEvent
@@ -251,15 +251,14 @@ class MemoryStore:
 
     def write_json(self, name: str, data: dict[str, Any]) -> None:
         """Atomic replace: a temp file in the same directory, then os.replace. Redacted, bounded."""
-        data = redact_data(self._bounded(name, data))
+        data = self._bounded(name, data)
         path = self.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=os.path.dirname(path))
         try:
             os.chmod(temp, _mode_of(path))
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, indent=2, ensure_ascii=False)
-                out.write("\n")
+                out.write(jsontext.dumps(data, clean=redact_entry))  # one redacted record a line
             os.replace(temp, path)
         except BaseException:
             _remove_quietly(temp)
