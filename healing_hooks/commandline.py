@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
-_OPERATOR = re.compile(r"\|\||&&|[|;&\n]|\(|\)")
-_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_WORD = re.compile(r"""'[^']*'|"(?:\\.|[^"\\])*"|[^\s'"]+""")
+from healing_hooks.lazyre import lazy
+
+_OPERATOR = lazy(r"\|\||&&|[|;&\n]|\(|\)")
+_ASSIGNMENT = lazy(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WORD = lazy(r"""'[^']*'|"(?:\\.|[^"\\])*"|[^\s'"]+""")
 
 # Wrappers that run the next word as the real program; the number is how many words of
 # arguments they take before it (None: skip words that start with "-").

@@ -7,15 +7,15 @@ Reads the payload defensively with the standard library (pydantic stays off the 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from healing_hooks.errors import HookError
+from healing_hooks.lazyre import lazy
 
-EXIT_CODE_LINE = re.compile(r"\AExit code (-?\d+)\r?\n?")
-TRUNCATION_MARKER = re.compile(r"\.\.\. \[(\d+) characters truncated\] \.\.\.")
+EXIT_CODE_LINE = lazy(r"\AExit code (-?\d+)\r?\n?")
+TRUNCATION_MARKER = lazy(r"\.\.\. \[(\d+) characters truncated\] \.\.\.")
 
 
 @dataclass

@@ -26,31 +26,32 @@ from typing import Any
 
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location
+from healing_hooks.lazyre import lazy
 
-PANIC = re.compile(
+PANIC = lazy(
     r"^[ \t]*thread '(?P<thread>[^'\n]*)'(?: \(\d+\))? panicked at "
     r"(?:(?P<file>[^\n'][^\n]*?):(?P<line>\d+):(?P<col>\d+):[ \t]*$"
     r"|'(?P<old>(?:[^\n]|\n(?!\n))*?)', (?P<ofile>[^\n]+?):(?P<oline>\d+):(?P<ocol>\d+)[ \t]*$)",
     re.M,
 )
-SECTION = re.compile(r"^---- (?P<name>.+?) stdout ----$", re.M)
-FAILURES = re.compile(r"^failures:\n(?P<names>(?:    \S.*\n?)+)", re.M)
-FAILED_LINE = re.compile(r"^test (?P<name>.+?)(?: - should panic)? \.\.\. FAILED$", re.M)
-RESULT = re.compile(
+SECTION = lazy(r"^---- (?P<name>.+?) stdout ----$", re.M)
+FAILURES = lazy(r"^failures:\n(?P<names>(?:    \S.*\n?)+)", re.M)
+FAILED_LINE = lazy(r"^test (?P<name>.+?)(?: - should panic)? \.\.\. FAILED$", re.M)
+RESULT = lazy(
     r"^test result: (?:ok|FAILED)\. (?P<passed>\d+) passed; (?P<failed>\d+) failed; "
     r"(?P<ignored>\d+) ignored; (?P<measured>\d+) measured; (?P<filtered_out>\d+) filtered out",
     re.M,
 )
-FAILED_RESULT = re.compile(r"^test result: FAILED\..*$", re.M)
-RERUN = re.compile(r"^error: (?:test|doctest) failed, to rerun pass [`'](?P<args>[^`']+)[`']", re.M)
-TARGETS_FAILED = re.compile(r"^error: \d+ targets? failed:\n(?:    .*\n?)*", re.M)
-DID_NOT_PANIC = re.compile(
+FAILED_RESULT = lazy(r"^test result: FAILED\..*$", re.M)
+RERUN = lazy(r"^error: (?:test|doctest) failed, to rerun pass [`'](?P<args>[^`']+)[`']", re.M)
+TARGETS_FAILED = lazy(r"^error: \d+ targets? failed:\n(?:    .*\n?)*", re.M)
+DID_NOT_PANIC = lazy(
     r"^note: test did not panic as expected(?: at (?P<file>.+?):(?P<line>\d+):(?P<col>\d+))?", re.M
 )
-RETURNED_ERROR = re.compile(r"^Error: (?P<message>.+)$", re.M)
-DOC_TEST = re.compile(r"^(?P<file>\S.*?) - .*\(line (?P<line>\d+)\)$")
-FRAME_AT = re.compile(r"^\s+at (?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+)$", re.M)
-FRAME_FN = re.compile(r"^\s+\d+: (?P<function>.+)$", re.M)
+RETURNED_ERROR = lazy(r"^Error: (?P<message>.+)$", re.M)
+DOC_TEST = lazy(r"^(?P<file>\S.*?) - .*\(line (?P<line>\d+)\)$")
+FRAME_AT = lazy(r"^\s+at (?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+)$", re.M)
+FRAME_FN = lazy(r"^\s+\d+: (?P<function>.+)$", re.M)
 END_OF_MESSAGE = ("note: run with `RUST_BACKTRACE", "stack backtrace:", "---- ", "failures:")
 MAX_MESSAGE_LINES = 12
 MAX_TESTS = 100

@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
+
+from healing_hooks.data import read_data
 
 MAX_PATH_NAMES = 20_000
 
@@ -29,7 +30,7 @@ class CommandData:
 @cache
 def command_data() -> CommandData:
     """The command list, alternatives and install hints shipped with the package."""
-    text = resources.files("healing_hooks.data").joinpath("commands.json").read_text(encoding="utf-8")
+    text = read_data("commands.json")
     data = json.loads(text)
     return CommandData(
         commands=tuple(dict.fromkeys(data.get("commands", []))),

@@ -13,11 +13,12 @@ import re
 
 from healing_hooks import commandline
 from healing_hooks.findings import Finding
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
 TAIL_LINES = 8
 MAX_MESSAGE = 300
-_EXPLAINS = re.compile(
+_EXPLAINS = lazy(
     r"\b(?:error|errors|fail(?:ed|ure)?|missing|invalid|cannot|can't|not found|denied|refused|"
     r"fatal|abort(?:ed|ing)?|unable|no such|unknown|required|expected)\b",
     re.IGNORECASE,

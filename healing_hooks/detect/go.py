@@ -20,41 +20,41 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import islice
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.detect.related import link_related
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.observation import Observation
 
-COMPILE = re.compile(
+COMPILE = lazy(
     r"^(?P<vet>vet: )?(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.go):(?P<line>\d+)(?::(?P<col>\d+))?: "
     r"(?P<message>.+)$",
     re.M,
 )
-TO_ADD = re.compile(r"\A[ \t]*\n[ \t]+(?P<command>go (?:get|mod) [^\n]+)")
-GO_TOOL = re.compile(r"^(?:go: |pattern \S+: )(?P<message>.+)$", re.M)
-FAIL_LINE = re.compile(r"^(?P<indent>[ \t]*)--- FAIL: (?P<name>\S+) \((?P<time>[\d.]+s)\)$", re.M)
-PACKAGE_RESULT = re.compile(r"^(?P<word>ok|FAIL)[ \t]+(?P<package>[\w.\-~/]+)(?:[ \t]|$)", re.M)
-LOG_LINE = re.compile(r"^[ \t]+(?P<file>[\w.\-]+\.go):(?P<line>\d+): (?P<message>.*)$", re.M)
-RUN_LINE = re.compile(r"^=== RUN\s+(?P<name>\S+)$", re.M)
-PANIC = re.compile(r"^panic: (?P<message>.+?)(?: \[recovered\])?$", re.M)
-FATAL = re.compile(r"^fatal error: (?P<message>.+)$", re.M)
-FRAME_FILE = re.compile(r"^\t(?P<file>(?:[A-Za-z]:)?/[^\n:]+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", re.M)
-COUNT_LINE = re.compile(r"^[ \t]*--- (?P<word>PASS|FAIL|SKIP): \S+ \(", re.M)
+TO_ADD = lazy(r"\A[ \t]*\n[ \t]+(?P<command>go (?:get|mod) [^\n]+)")
+GO_TOOL = lazy(r"^(?:go: |pattern \S+: )(?P<message>.+)$", re.M)
+FAIL_LINE = lazy(r"^(?P<indent>[ \t]*)--- FAIL: (?P<name>\S+) \((?P<time>[\d.]+s)\)$", re.M)
+PACKAGE_RESULT = lazy(r"^(?P<word>ok|FAIL)[ \t]+(?P<package>[\w.\-~/]+)(?:[ \t]|$)", re.M)
+LOG_LINE = lazy(r"^[ \t]+(?P<file>[\w.\-]+\.go):(?P<line>\d+): (?P<message>.*)$", re.M)
+RUN_LINE = lazy(r"^=== RUN\s+(?P<name>\S+)$", re.M)
+PANIC = lazy(r"^panic: (?P<message>.+?)(?: \[recovered\])?$", re.M)
+FATAL = lazy(r"^fatal error: (?P<message>.+)$", re.M)
+FRAME_FILE = lazy(r"^\t(?P<file>(?:[A-Za-z]:)?/[^\n:]+\.go):(?P<line>\d+)(?: \+0x[0-9a-f]+)?$", re.M)
+COUNT_LINE = lazy(r"^[ \t]*--- (?P<word>PASS|FAIL|SKIP): \S+ \(", re.M)
 HOSTS_WITH_OWNER = frozenset({"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitea.com"})
-GO_PROGRAMS = re.compile(r"(?:^|[\s;&|(])go (?:build|run|test|vet|install|mod|get|generate)\b")
+GO_PROGRAMS = lazy(r"(?:^|[\s;&|(])go (?:build|run|test|vet|install|mod|get|generate)\b")
 MAX_FINDINGS = 100
 
 
 @cache
-def rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+def rules() -> tuple[tuple[LazyRegex, str], ...]:
     """data/go-messages.json: (regex, category) in order."""
-    path = resources.files("healing_hooks.data").joinpath("go-messages.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return tuple((re.compile(regex), category) for regex, category in data["rules"])
+    data = json.loads(read_data("go-messages.json"))
+    return tuple((lazy(regex), category) for regex, category in data["rules"])
 
 
 def parse_go(obs: Observation, text: str) -> list[Finding]:

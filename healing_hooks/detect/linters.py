@@ -13,47 +13,48 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import islice
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.detect.related import link_related
 from healing_hooks.detect.snippets import block_lines, parse_block
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.observation import Observation
 
 _FILE = r"(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyi?)"
-MYPY = re.compile(
+MYPY = lazy(
     _FILE + r":(?P<line>\d+)(?::(?P<col>\d+))?: (?P<level>error|note|warning): (?P<message>.*)$", re.M
 )
-MYPY_CODE = re.compile(r"\s+\[(?P<code>[a-z][\w-]*)\]\s*$")
-CONCISE = re.compile(
+MYPY_CODE = lazy(r"\s+\[(?P<code>[a-z][\w-]*)\]\s*$")
+CONCISE = lazy(
     "^" + _FILE + r":(?P<line>\d+):(?P<col>\d+): "
     r"(?P<code>[A-Z]{1,4}\d{1,4}|[a-z]+(?:-[a-z]+)+):? (?P<fix>\[\*\] )?(?P<message>.+)$",
     re.M,
 )
-PYLINT_FORMAT = re.compile("^" + _FILE + r":(?P<line>\d+): \[(?P<code>[\w-]+)\] (?P<message>.+)$", re.M)
-FULL = re.compile(
+PYLINT_FORMAT = lazy("^" + _FILE + r":(?P<line>\d+): \[(?P<code>[\w-]+)\] (?P<message>.+)$", re.M)
+FULL = lazy(
     r"^(?P<code>[A-Z]{1,4}\d{1,4}|[a-z]+(?:-[a-z]+)*):? (?P<fix>\[\*\] )?(?P<message>.+)\n"
     r"[ \t]*--> (?P<file>[^\n]+?):(?P<line>\d+):(?P<col>\d+)[ \t]*$",
     re.M,
 )
-PYRIGHT = re.compile(
+PYRIGHT = lazy(
     r"^\s*(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyi?):(?P<line>\d+):(?P<col>\d+) - "
     r"(?P<level>error|warning|information): (?P<message>.+)$",
     re.M,
 )
-PYRIGHT_RULE = re.compile(r"\((?P<rule>report\w+)\)\s*$", re.M)
-WOULD_REFORMAT = re.compile(r"^Would reformat: (?P<file>.+)$", re.M)
-SUMMARY = re.compile(
+PYRIGHT_RULE = lazy(r"\((?P<rule>report\w+)\)\s*$", re.M)
+WOULD_REFORMAT = lazy(r"^Would reformat: (?P<file>.+)$", re.M)
+SUMMARY = lazy(
     r"^(?:Found \d+ errors? in \d+ files? \(.*\)|Found \d+ errors?(?: \(.*\))?\."
     r"|\d+ files? would be reformatted.*|\d+ errors?, \d+ warnings?, \d+ informations?.*"
     r"|Your code has been rated at .*)$",
     re.M,
 )
-QUOTED_MODULE = re.compile(r'(?:module named|stubs not installed for) "(?P<module>[\w.]+)"')
-HINT_COMMAND = re.compile(r'Hint: "(?P<command>[^"]+)"')
+QUOTED_MODULE = lazy(r'(?:module named|stubs not installed for) "(?P<module>[\w.]+)"')
+HINT_COMMAND = lazy(r'Hint: "(?P<command>[^"]+)"')
 LINTER_PROGRAMS = ("mypy", "dmypy", "ruff", "flake8", "pylint", "pyright", "basedpyright", "pyflakes")
 MAX_FINDINGS = 200
 
@@ -64,7 +65,7 @@ class Rules:
 
     mypy_categories: dict[str, str]
     pyright_categories: dict[str, str]
-    serious: re.Pattern[str]
+    serious: LazyRegex
     syntax: frozenset[str]
     io: frozenset[str]
 
@@ -72,12 +73,11 @@ class Rules:
 @cache
 def rules() -> Rules:
     """The linter code tables, loaded once."""
-    path = resources.files("healing_hooks.data").joinpath("linter-codes.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(read_data("linter-codes.json"))
     return Rules(
         mypy_categories=data["mypy_categories"],
         pyright_categories=data["pyright_categories"],
-        serious=re.compile(data["serious_rules"]),
+        serious=lazy(data["serious_rules"]),
         syntax=frozenset(data["syntax_rules"]),
         io=frozenset(data["io_rules"]),
     )

@@ -3,16 +3,15 @@ right after it, or the innermost project frame of the Python traceback it ends."
 
 from __future__ import annotations
 
-import re
-
 from healing_hooks.detect.python import innermost_project_location
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location
+from healing_hooks.lazyre import lazy
 
 TRACEBACK_TOOLS = frozenset({"python", "pytest", "any"})
 """Tools whose pattern matches end a Python traceback (so its frames give the place)."""
 
-ARROW = re.compile(r"[^\n]*\n {0,12}--> (?P<file>[^\n:]{1,500}):(?P<line>\d{1,7})(?::(?P<column>\d{1,5}))?")
+ARROW = lazy(r"[^\n]*\n {0,12}--> (?P<file>[^\n:]{1,500}):(?P<line>\d{1,7})(?::(?P<column>\d{1,5}))?")
 
 
 def pattern_location(finding: Finding, text: str, root: str) -> Location | None:

@@ -17,29 +17,30 @@ from healing_hooks.detect import node_test, tsc
 from healing_hooks.detect.related import link_related
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
-ERROR_LINE = re.compile(
+ERROR_LINE = lazy(
     r"^(?:Uncaught )?(?P<type>[A-Z][A-Za-z]*(?:Error|Exception|Rejection)|Error)"
     r"(?: \[(?P<code>[A-Z][A-Z0-9_]+)\])?: (?P<message>.*)$",
     re.M,
 )
-UNHANDLED = re.compile(r"^\[UnhandledPromiseRejection: .*?reason \"(?P<reason>.*)\"\.\]", re.M)
-REJECTION_REASON = re.compile(r'rejected with the reason "(?P<reason>.*)"\.?$')
-MISSING_EXPORT = re.compile(r"does not provide an export named '(?P<name>[^']+)'")
-FRAME = re.compile(
+UNHANDLED = lazy(r"^\[UnhandledPromiseRejection: .*?reason \"(?P<reason>.*)\"\.\]", re.M)
+REJECTION_REASON = lazy(r'rejected with the reason "(?P<reason>.*)"\.?$')
+MISSING_EXPORT = lazy(r"does not provide an export named '(?P<name>[^']+)'")
+FRAME = lazy(
     r"^[ \t]+at (?:async )?(?:(?P<function>[^\n(]*?) \((?P<file>[^\n()]+?):(?P<line>\d+):(?P<col>\d+)\)"
     r"|(?P<bare>[^\n() ]+?):(?P<bline>\d+):(?P<bcol>\d+))(?: \{)?[ \t]*$",
     re.M,
 )
-THROW_PLACE = re.compile(
+THROW_PLACE = lazy(
     r"^(?P<file>(?:/|[A-Za-z]:\\|file://)[^\n:]*?|[\w./\\-]+\.[cm]?[jt]sx?):(?P<line>\d+)$", re.M
 )
-NODE_FOOTER = re.compile(r"^Node\.js v\d+\.\d+", re.M)
-ERRNO_CODE = re.compile(r"(?:\bcode: '|\b)(?P<code>E[A-Z]{3,}[A-Z_]*|MODULE_NOT_FOUND|ERR_[A-Z_]+)\b")
-MODULE_NAME = re.compile(r"Cannot find (?:module|package) '(?P<module>[^']+)'")
-IMPORTED_FROM = re.compile(r"imported from (?P<file>\S+)")
-NPM_LINE = re.compile(r"^npm (?:ERR!|error) ?(?P<text>.*)$", re.M)
+NODE_FOOTER = lazy(r"^Node\.js v\d+\.\d+", re.M)
+ERRNO_CODE = lazy(r"(?:\bcode: '|\b)(?P<code>E[A-Z]{3,}[A-Z_]*|MODULE_NOT_FOUND|ERR_[A-Z_]+)\b")
+MODULE_NAME = lazy(r"Cannot find (?:module|package) '(?P<module>[^']+)'")
+IMPORTED_FROM = lazy(r"imported from (?P<file>\S+)")
+NPM_LINE = lazy(r"^npm (?:ERR!|error) ?(?P<text>.*)$", re.M)
 NODE_PROGRAMS = (
     "node",
     "npm",
@@ -280,10 +281,10 @@ def _plain(category: str, message: str, match: re.Match[str], location: Location
 
 # --- npm -----------------------------------------------------------------------------------------
 
-NPM_CODE = re.compile(r"^code (?P<code>E[A-Z0-9]+)$")
-MISSING_SCRIPT = re.compile(r'^[Mm]issing script: "?(?P<script>[^"\s]+)"?')
-NOT_FOUND_404 = re.compile(r"404 Not Found - GET \S+/(?P<package>[^/\s]+?)(?: - |$)")
-NPM_DID_YOU_MEAN = re.compile(r"^\s+npm (?:run )?(?P<name>\S+)(?: #|$)")
+NPM_CODE = lazy(r"^code (?P<code>E[A-Z0-9]+)$")
+MISSING_SCRIPT = lazy(r'^[Mm]issing script: "?(?P<script>[^"\s]+)"?')
+NOT_FOUND_404 = lazy(r"404 Not Found - GET \S+/(?P<package>[^/\s]+?)(?: - |$)")
+NPM_DID_YOU_MEAN = lazy(r"^\s+npm (?:run )?(?P<name>\S+)(?: #|$)")
 
 
 def _npm(text: str, others: bool) -> list[Finding]:

@@ -26,15 +26,16 @@ from typing import Any
 from healing_hooks.detect.related import link_related
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location
+from healing_hooks.lazyre import lazy
 
-NOT_OK = re.compile(r"^(?P<indent>[ \t]*)not ok \d+ - (?P<name>.+?)(?: # (?:TODO|SKIP).*)?$", re.M)
-YAML_END = re.compile(r"^[ \t]*\.\.\.[ \t]*$", re.M)
-YAML_KEY = re.compile(r"^(?P<indent>[ \t]*)(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
-STACK_PLACE = re.compile(r"\(?(?P<file>(?:/|[A-Za-z]:\\|file://)[^\s():]+?):(?P<line>\d+):(?P<col>\d+)\)?")
-TAP_COUNT = re.compile(r"^# (?P<key>tests|pass|fail|cancelled|skipped|todo) (?P<value>\d+)$", re.M)
-SPEC_FAIL = re.compile(r"^(?P<indent>[ \t]*)✖ (?P<name>.+?) \([\d.]+m?s\)(?: # .*)?$", re.M)
-SPEC_COUNT = re.compile("^\u2139 " r"(?P<key>tests|pass|fail|cancelled|skipped|todo) (?P<value>\d+)$", re.M)
-SPEC_FAILING_SECTION = re.compile(r"^✖ failing tests:$", re.M)
+NOT_OK = lazy(r"^(?P<indent>[ \t]*)not ok \d+ - (?P<name>.+?)(?: # (?:TODO|SKIP).*)?$", re.M)
+YAML_END = lazy(r"^[ \t]*\.\.\.[ \t]*$", re.M)
+YAML_KEY = lazy(r"^(?P<indent>[ \t]*)(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
+STACK_PLACE = lazy(r"\(?(?P<file>(?:/|[A-Za-z]:\\|file://)[^\s():]+?):(?P<line>\d+):(?P<col>\d+)\)?")
+TAP_COUNT = lazy(r"^# (?P<key>tests|pass|fail|cancelled|skipped|todo) (?P<value>\d+)$", re.M)
+SPEC_FAIL = lazy(r"^(?P<indent>[ \t]*)✖ (?P<name>.+?) \([\d.]+m?s\)(?: # .*)?$", re.M)
+SPEC_COUNT = lazy("^\u2139 " r"(?P<key>tests|pass|fail|cancelled|skipped|todo) (?P<value>\d+)$", re.M)
+SPEC_FAILING_SECTION = lazy(r"^✖ failing tests:$", re.M)
 PARENT_ONLY = ("subtest failed", "subtests failed")
 MAX_TESTS = 50
 

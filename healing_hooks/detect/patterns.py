@@ -18,14 +18,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from healing_hooks.data import data_names, read_data
 from healing_hooks.detect.factcache import FactCache, cache_path
 from healing_hooks.detect.prefilter import LiteralIndex
 from healing_hooks.detect.regexcheck import RegexFacts
 from healing_hooks.detect.timelimit import Overtime, time_limit
 from healing_hooks.findings import SEVERITY_RANK, Finding, Severity
+from healing_hooks.lazyre import lazy
 
 MAX_MATCHES_PER_PATTERN = 20
 MAX_LINE_CHARS = 4_000
@@ -43,7 +44,7 @@ PATTERN_SECONDS = 0.25
 """Wall-clock limit for one project pattern on one output."""
 UNTRUSTED_SECONDS = 1.0
 """Wall-clock limit for all project patterns together on one output."""
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\w+)\}")
+_PLACEHOLDER = lazy(r"\{\{|\}\}|\{(\w+)\}")
 
 
 @dataclass
@@ -248,19 +249,17 @@ def _line_start(text: str, position: int) -> int:
 @cache
 def builtin_entries() -> tuple[dict[str, Any], ...]:
     """Every pattern entry shipped in `healing_hooks/data/patterns/*.json`, in file order."""
-    folder = resources.files("healing_hooks.data").joinpath("patterns")
     entries: list[dict[str, Any]] = []
-    for item in sorted(folder.iterdir(), key=lambda f: f.name):
-        if item.name.endswith(".json"):
-            data = json.loads(item.read_text(encoding="utf-8"))
+    for name in data_names("patterns"):
+        if name.endswith(".json"):
+            data = json.loads(read_data(f"patterns/{name}"))
             entries.extend({"source": "builtin", **p} for p in data.get("patterns", []))
     return tuple(entries)
 
 
 def seed_entries() -> list[dict[str, Any]]:
     """The entries a new project's error-patterns.json starts with."""
-    folder = resources.files("healing_hooks.data").joinpath("patterns")
-    data = json.loads(folder.joinpath("seed.json").read_text(encoding="utf-8"))
+    data = json.loads(read_data("patterns/seed.json"))
     return [{"source": "builtin", **p, "occurrences": 0, "last_seen": None} for p in data["patterns"]]
 
 

@@ -28,6 +28,7 @@ from healing_hooks.detect.tracebacks import (
     without_root,
 )
 from healing_hooks.findings import Finding, Location
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
 MAX_TEST_FINDINGS = 10
@@ -37,15 +38,15 @@ ACTIONABLE = frozenset(
 )  # fmt: skip
 """Categories a failing test keeps from its exception; any other exception in a test is `test`."""
 
-FIXTURE_MISSING = re.compile(r"^E\s+fixture '(?P<name>\w+)' not found$", re.M)
-FIXTURE_AVAILABLE = re.compile(r"^>\s+available fixtures: (?P<names>.*)$", re.M)
-TIMEOUT = re.compile(r"Timeout \(>[\d.]+s\) from pytest-timeout|^\++ Timeout \++$", re.M)
+FIXTURE_MISSING = lazy(r"^E\s+fixture '(?P<name>\w+)' not found$", re.M)
+FIXTURE_AVAILABLE = lazy(r"^>\s+available fixtures: (?P<names>.*)$", re.M)
+TIMEOUT = lazy(r"Timeout \(>[\d.]+s\) from pytest-timeout|^\++ Timeout \++$", re.M)
 ASYNC_UNSUPPORTED = "async def functions are not natively supported"
-CONFTEST = re.compile(r"^ImportError while loading conftest '(?P<path>[^']+)'\.$", re.M)
-_STOPPED = re.compile(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+$", re.M)
+CONFTEST = lazy(r"^ImportError while loading conftest '(?P<path>[^']+)'\.$", re.M)
+_STOPPED = lazy(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+$", re.M)
 _BEFORE_TESTS = ("collect", "conftest")
-_HOST_CUT = re.compile(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$", re.M)
-_TEST_FILE = re.compile(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
+_HOST_CUT = lazy(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$", re.M)
+_TEST_FILE = lazy(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
 
 
 def pytest_findings(obs: Observation, text: str) -> list[Finding]:

@@ -10,29 +10,31 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-BANNER = re.compile(r"^([=!+])\1\1[^\n]*$", re.M)
+from healing_hooks.lazyre import lazy
+
+BANNER = lazy(r"^([=!+])\1\1[^\n]*$", re.M)
 """A candidate `==== title ====` line (checked by `_banners`: a regex with the title between two
 runs of the same character backtracks cubically on a long run of `=`)."""
-SECTION = re.compile(r"^_{2,} (?P<title>.+?) _{2,}$", re.M)
+SECTION = lazy(r"^_{2,} (?P<title>.+?) _{2,}$", re.M)
 COUNT_WORDS = (
     "passed", "failed", "errors", "error", "skipped", "xfailed", "xpassed", "deselected",
     "warnings", "warning", "rerun", "subtests passed", "subtests failed",
 )  # fmt: skip
 _COUNT = "|".join(COUNT_WORDS)
-FINAL_LINE = re.compile(
+FINAL_LINE = lazy(
     rf"^(?:=+ )?(?P<body>(?:\d+ (?:{_COUNT})(?:, )?)+|no tests ran)"
     r"(?: in (?P<seconds>[\d.]+)s(?:econds)?(?: \([\d:.]+\))?)?(?: =+)?[ \t]*$",
     re.M,
 )
-COUNT = re.compile(rf"(\d+) ({_COUNT})\b")
-SUMMARY_ENTRY = re.compile(
+COUNT = lazy(rf"(\d+) ({_COUNT})\b")
+SUMMARY_ENTRY = lazy(
     r"^(?P<word>FAILED|ERROR|XPASS|XFAIL|PASSED) (?P<id>[^\s\[]+(?:\[.*?\](?= - |\s*$))?)"
     r"(?: - (?P<message>.*))?\s*$",
     re.M,
 )
-PROGRESS = re.compile(r"^(?P<file>\S+\.py) (?P<marks>[.FEsxXR]+)\s*(?:\[\s*\d+%\])?\s*$", re.M)
-BARE_PROGRESS = re.compile(r"^[.FEsxX]+\s*\[\s*\d+%\]\s*$", re.M)
-VERBOSE = re.compile(
+PROGRESS = lazy(r"^(?P<file>\S+\.py) (?P<marks>[.FEsxXR]+)\s*(?:\[\s*\d+%\])?\s*$", re.M)
+BARE_PROGRESS = lazy(r"^[.FEsxX]+\s*\[\s*\d+%\]\s*$", re.M)
+VERBOSE = lazy(
     r"^(?:\[gw\d+\] (?:\[\s*\d+%\] )?)?(?P<id>\S+\.py::\S.*?) "
     r"(?P<word>PASSED|FAILED|ERROR|SKIPPED|XFAIL|XPASS)\b",
     re.M,
@@ -40,7 +42,7 @@ VERBOSE = re.compile(
 _NORMAL_WORD = {"error": "errors", "warning": "warnings"}
 REPORT_TITLES = frozenset({"FAILURES", "ERRORS"})
 QUIET_TITLES = frozenset({"PASSES", "XPASSES", "warnings summary", "slowest durations"})
-MARKERS = re.compile(
+MARKERS = lazy(
     r"^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$|"
     r"^ImportError while loading conftest |^INTERNALERROR> |^ERROR: (?:file or directory )?not found: |"
     r"^_{3,} (?:ERROR collecting|ERROR at setup of|ERROR at teardown of|test_)\S",

@@ -23,15 +23,16 @@ from healing_hooks.detect.tracebacks import (
     parse_chains,
     text_lines,
 )
+from healing_hooks.lazyre import lazy
 
-LOCATION_LINE = re.compile(
+LOCATION_LINE = lazy(
     r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"
     r"(?::(?: (?P<rest>.*\S))?)?[ \t]*$"
 )
-FIXTURE_FILE = re.compile(r"^file (?P<file>.+), line (?P<line>\d+)$")
-_FIXTURE_HINT = re.compile(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
-CAPTURED = re.compile(r"^-{3,} .+ -{3,}$")
-_DOCTEST = re.compile(r"^Expected:\n(?P<expected>(?:    .*\n)*?)Got:\n(?P<got>(?:    .*(?:\n|\Z))*)", re.M)
+FIXTURE_FILE = lazy(r"^file (?P<file>.+), line (?P<line>\d+)$")
+_FIXTURE_HINT = lazy(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
+CAPTURED = lazy(r"^-{3,} .+ -{3,}$")
+_DOCTEST = lazy(r"^Expected:\n(?P<expected>(?:    .*\n)*?)Got:\n(?P<got>(?:    .*(?:\n|\Z))*)", re.M)
 
 
 @dataclass

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.detect import pytest_report as report
 from healing_hooks.detect.python_errors import classify_exception
 from healing_hooks.detect.text import relative_to_root
@@ -25,13 +25,14 @@ from healing_hooks.detect.tracebacks import (
     text_lines,
 )
 from healing_hooks.findings import Finding, Location
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
-NOT_FOUND = re.compile(r"^ERROR: (?P<what>file or directory not found|not found): (?P<path>.+)$", re.M)
-USAGE = re.compile(r"^(?:pytest|py\.test|__main__\.py|pytest-script\.py): error: (?P<message>.+)$", re.M)
-COLLECTED = re.compile(r"^(?:collecting \.\.\. )?collected \d+ items?.*$", re.M)
-THREAD_TIMEOUT = re.compile(r"^(?P<where>[^\s+]*) ?\+{5,} Timeout \+{5,}$", re.M)
-_STACK = re.compile(r"^~+ Stack of (?P<thread>.+?) \(\d+\) ~+$", re.M)
+NOT_FOUND = lazy(r"^ERROR: (?P<what>file or directory not found|not found): (?P<path>.+)$", re.M)
+USAGE = lazy(r"^(?:pytest|py\.test|__main__\.py|pytest-script\.py): error: (?P<message>.+)$", re.M)
+COLLECTED = lazy(r"^(?:collecting \.\.\. )?collected \d+ items?.*$", re.M)
+THREAD_TIMEOUT = lazy(r"^(?P<where>[^\s+]*) ?\+{5,} Timeout \+{5,}$", re.M)
+_STACK = lazy(r"^~+ Stack of (?P<thread>.+?) \(\d+\) ~+$", re.M)
 _INTERNAL = "INTERNALERROR> "
 
 
@@ -71,7 +72,7 @@ def _usage_error(match: re.Match[str]) -> Finding:
 @cache
 def plugin_options() -> dict[str, str]:
     """Command-line options → the pytest plugin that adds them (data/pytest-plugins.json)."""
-    text = resources.files("healing_hooks.data").joinpath("pytest-plugins.json").read_text("utf-8")
+    text = read_data("pytest-plugins.json")
     data: dict[str, list[str]] = json.loads(text)["plugins"]
     return {option: plugin for plugin, options in data.items() for option in options}
 

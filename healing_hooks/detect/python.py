@@ -30,6 +30,7 @@ from healing_hooks.detect.tracebacks import (
     without_root,
 )
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
 __all__ = ["Frame", "frames_before", "innermost_project_location", "python_findings"]
@@ -38,21 +39,21 @@ WINDOW = 1_000_000
 """Characters scanned from the end of the output: the final traceback is what stopped the run."""
 MAX_FRAMES = 15
 MAX_CHAINS = 10
-WARNING = re.compile(r"^\s*(?P<file>\S[^\n]*?):(?P<line>\d+): (?P<type>\w*Warning): (?P<message>.+)$", re.M)
-CANT_OPEN = re.compile(
+WARNING = lazy(r"^\s*(?P<file>\S[^\n]*?):(?P<line>\d+): (?P<type>\w*Warning): (?P<message>.+)$", re.M)
+CANT_OPEN = lazy(
     r"^(?P<python>\S*python[\d.]*(?:\.exe)?): can't open file '(?P<path>[^']+)': "
     r"\[Errno (?P<errno>\d+)\] (?P<reason>.+)$",
     re.M,
 )
-NO_MAIN_MODULE = re.compile(
+NO_MAIN_MODULE = lazy(
     r"^(?P<python>\S*python[\d.]*(?:\.exe)?): (?:No module named (?P<module>[\w.]+)|"
     r"Error while finding module specification for '(?P<spec>[\w.]+)' \((?P<error>\w+): (?P<message>.+)\))$",
     re.M,
 )
-FATAL = re.compile(r"^Fatal Python error: (?P<message>.+)$", re.M)
-_DUMP_FRAME = re.compile(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)\s*$', re.M)
-UNITTEST_HEADER = re.compile(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)[^\n]*\n-{10,}\n\Z")
-_TRACEBACK_PART = re.compile(r'^\s*(?:File "|\^+$|~+$)|^-{10,}$|^=+$|^(?:FAIL|ERROR): ')
+FATAL = lazy(r"^Fatal Python error: (?P<message>.+)$", re.M)
+_DUMP_FRAME = lazy(r'^\s+File "(?P<file>[^"]+)", line (?P<line>\d+) in (?P<func>\S+)\s*$', re.M)
+UNITTEST_HEADER = lazy(r"^(?P<kind>FAIL|ERROR): (?P<name>\w+) \((?P<where>[\w.]+)\)[^\n]*\n-{10,}\n\Z")
+_TRACEBACK_PART = lazy(r'^\s*(?:File "|\^+$|~+$)|^-{10,}$|^=+$|^(?:FAIL|ERROR): ')
 _CONTEXT = {
     "During handling of the above exception, another exception occurred": "during handling of",
     "The above exception was the direct cause of the following exception": "caused by",

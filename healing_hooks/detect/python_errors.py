@@ -12,13 +12,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.findings import SEVERITY_RANK, Severity
+from healing_hooks.lazyre import LazyRegex, lazy
 
-DID_YOU_MEAN = re.compile(r"Did you mean:? '(?P<name>[^']+)'\??")
-_DIGIT_SUFFIX = re.compile(r"\d+$")
+DID_YOU_MEAN = lazy(r"Did you mean:? '(?P<name>[^']+)'\??")
+_DIGIT_SUFFIX = lazy(r"\d+$")
 _PROJECT_SOURCE_DIRS = ("", "src", "lib")
 _NOT_FOR_ANY_RULE = frozenset({"AssertionError", "Failed"})
 """Exceptions whose message is the test's own text: rules that name no exception skip them."""
@@ -27,7 +28,7 @@ _NOT_FOR_ANY_RULE = frozenset({"AssertionError", "Failed"})
 @dataclass(frozen=True)
 class MessageRule:
     kind: str
-    regex: re.Pattern[str]
+    regex: LazyRegex
     category: str
     exceptions: frozenset[str]
     severity: Severity | None = None
@@ -54,7 +55,7 @@ class Classification:
 @cache
 def exception_table() -> ExceptionTable:
     """The classification table shipped in the package, compiled once."""
-    text = resources.files("healing_hooks.data").joinpath("python-exceptions.json").read_text("utf-8")
+    text = read_data("python-exceptions.json")
     data = json.loads(text)
     exceptions = {
         name: (str(entry["category"]), _severity(entry.get("severity")))
@@ -69,7 +70,7 @@ def exception_table() -> ExceptionTable:
 def _rule(entry: dict[str, Any], classes: Any) -> MessageRule:
     return MessageRule(
         kind=str(entry["kind"]),
-        regex=re.compile(entry["regex"]),
+        regex=lazy(entry["regex"]),
         category=str(entry["category"]),
         exceptions=frozenset(classes),
         severity=_severity(entry.get("severity")),

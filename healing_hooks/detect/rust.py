@@ -14,52 +14,53 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.detect import cargo_test
 from healing_hooks.detect.snippets import Block, block_lines, parse_block
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.observation import Observation
 
-HEADER = re.compile(r"^(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$", re.M)
-SHORT = re.compile(
+HEADER = lazy(r"^(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$", re.M)
+SHORT = lazy(
     r"^(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*):(?P<line>\d+):(?P<col>\d+): "
     r"(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$",
     re.M,
 )
-RUST_MARKERS = re.compile(
+RUST_MARKERS = lazy(
     r"^error\[E\d{4}\]|^ {2,12}(?:Compiling|Checking) \S+ v\d|^error: could not compile `"
     r"|^warning: `[^`]+` \([^)]*\) generated \d+ warnings?|^test result: (?:ok|FAILED)\. "
     r"|^thread '[^']*'(?: \(\d+\))? panicked at |^---- .+ stdout ----$",
     re.M,
 )
 RUST_PROGRAMS = frozenset({"cargo", "rustc", "cross", "rustup", "clippy-driver", "rustfmt", "cargo-clippy"})
-PROGRAM_OUTPUT = re.compile(r"^ {2,12}Running `", re.M)
-SUMMARY = re.compile(
+PROGRAM_OUTPUT = lazy(r"^ {2,12}Running `", re.M)
+SUMMARY = lazy(
     r"^(?:could not compile `|aborting due to |test failed, to rerun pass |doctest failed, to rerun"
     r"|\d+ targets? failed:|build failed, waiting for other jobs|`[^`]+` \([^)]*\) generated \d+ warnings?"
     r"|\d+ warnings? emitted|for more information about|some errors have detailed)",
     re.I,
 )
-FIX_SUMMARY = re.compile(
+FIX_SUMMARY = lazy(
     r"^warning: `(?P<package>[^`]+)` \((?P<target>[^)]*)\) generated \d+ warnings?"
     r"(?: \(.*?run `(?P<command>[^`]+)` to apply)?",
     re.M,
 )
-EXPLAINED = re.compile(r"^Some errors have detailed explanations: (?P<codes>[E\d, ]+)\.", re.M)
-COMPILE_SUMMARY = re.compile(r"^error: (?P<text>could not compile `[^`]+`.*|aborting due to .*)$", re.M)
-UNLINKED = re.compile(
+EXPLAINED = lazy(r"^Some errors have detailed explanations: (?P<codes>[E\d, ]+)\.", re.M)
+COMPILE_SUMMARY = lazy(r"^error: (?P<text>could not compile `[^`]+`.*|aborting due to .*)$", re.M)
+UNLINKED = lazy(
     r"(?:unresolved module or unlinked crate|undeclared crate or module|undeclared type or module"
     r"|can't find crate for) `(?P<crate>[A-Za-z_][\w-]*)`",
     re.I,
 )
-CLIPPY_URL = re.compile(r"rust-clippy/[^#\s]*#(?P<lint>\w+)")
-LINT_NOTE = re.compile(r"`#\[(?P<level>warn|deny|forbid)\((?P<lint>[\w:]+)\)\]`")
-FMT_DIFF = re.compile(r"^Diff in (?P<file>.+?)(?::(?P<line>\d+):| at line (?P<line2>\d+):)\s*$", re.M)
-DID_YOU_MEAN = re.compile(r"(?:perhaps you meant|[Dd]id you mean):? `?(?P<name>[\w-]+)`?")
-CUT_BY_HOST = re.compile(r"\s*\.\.\. \[\d+ characters truncated\] \.\.\.")
+CLIPPY_URL = lazy(r"rust-clippy/[^#\s]*#(?P<lint>\w+)")
+LINT_NOTE = lazy(r"`#\[(?P<level>warn|deny|forbid)\((?P<lint>[\w:]+)\)\]`")
+FMT_DIFF = lazy(r"^Diff in (?P<file>.+?)(?::(?P<line>\d+):| at line (?P<line2>\d+):)\s*$", re.M)
+DID_YOU_MEAN = lazy(r"(?:perhaps you meant|[Dd]id you mean):? `?(?P<name>[\w-]+)`?")
+CUT_BY_HOST = lazy(r"\s*\.\.\. \[\d+ characters truncated\] \.\.\.")
 STD_CRATES = frozenset({"std", "core", "alloc", "proc_macro", "test", "crate", "self", "super"})
 MAX_DIAGNOSTICS = 200
 MAX_RELATED = 10
@@ -70,21 +71,20 @@ class Rules:
     """The data of rustc-codes.json, compiled."""
 
     codes: dict[str, dict[str, str]]
-    lints: tuple[tuple[re.Pattern[str], str], ...]
-    syntax: re.Pattern[str]
-    cargo: tuple[tuple[re.Pattern[str], str, str], ...]
+    lints: tuple[tuple[LazyRegex, str], ...]
+    syntax: LazyRegex
+    cargo: tuple[tuple[LazyRegex, str, str], ...]
 
 
 @cache
 def rules() -> Rules:
     """rustc-codes.json, loaded and compiled once."""
-    path = resources.files("healing_hooks.data").joinpath("rustc-codes.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(read_data("rustc-codes.json"))
     return Rules(
         codes=data["codes"],
-        lints=tuple((re.compile(regex), lint) for regex, lint in data["lints"]),
-        syntax=re.compile("|".join(f"(?:{regex})" for regex in data["syntax"])),
-        cargo=tuple((re.compile(c["regex"]), c["category"], c["hint"]) for c in data["cargo"]),
+        lints=tuple((lazy(regex), lint) for regex, lint in data["lints"]),
+        syntax=lazy("|".join(f"(?:{regex})" for regex in data["syntax"])),
+        cargo=tuple((lazy(c["regex"]), c["category"], c["hint"]) for c in data["cargo"]),
     )
 
 

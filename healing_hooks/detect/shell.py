@@ -19,6 +19,7 @@ from healing_hooks.detect import signals
 from healing_hooks.detect.closest import closest_command, command_data
 from healing_hooks.detect.text import ANSI, relative_to_root
 from healing_hooks.findings import Finding, Location, Remedy, Severity
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
 TOOL = "shell"
@@ -31,36 +32,34 @@ CD_BUILTINS = frozenset({"cd", "pushd"})
 SOURCE_BUILTINS = frozenset({"source", "."})
 
 # `origin[: line N | : N]: body`, the prefix convention of bash, dash, coreutils and scripts.
-DIAGNOSTIC = re.compile(
+DIAGNOSTIC = lazy(
     r"^(?P<origin>[^\s:]{1,300})(?::(?: line)? (?P<lineno>\d{1,7}))?: (?P<body>[^\n]{1,2000})$", re.M
 )
-_DASH_C = re.compile(r"^-c: line (?P<lineno>\d{1,7}): ")
-_ERRNO = re.compile(r"^\[Errno \d+\] ")
-_QUOTED = re.compile(r"['\u2018\"`]([^'\u2019\"`\n]{1,500})['\u2019\"`]$")
-_VERB = re.compile(r"^(?:can't|cannot|could not|failed to) (?:read|open|stat|access|find|create)(?: file)? ")
-_COMMAND_WORD = re.compile(r"^[\w.+@/-]{1,200}$")
-_REDIRECT = re.compile(r"(?:^|[\s;&|(])\d?(?:>>?|&>>?|>\|)\s*['\"]?(?P<target>[^\s;&|<>()'\"]+)")
-_ZSH_NOT_FOUND = re.compile(r"^zsh:(?:\d+:)? command not found: (?P<name>\S{1,200})$", re.M)
-_BAD_INTERPRETER = re.compile(
+_DASH_C = lazy(r"^-c: line (?P<lineno>\d{1,7}): ")
+_ERRNO = lazy(r"^\[Errno \d+\] ")
+_QUOTED = lazy(r"['\u2018\"`]([^'\u2019\"`\n]{1,500})['\u2019\"`]$")
+_VERB = lazy(r"^(?:can't|cannot|could not|failed to) (?:read|open|stat|access|find|create)(?: file)? ")
+_COMMAND_WORD = lazy(r"^[\w.+@/-]{1,200}$")
+_REDIRECT = lazy(r"(?:^|[\s;&|(])\d?(?:>>?|&>>?|>\|)\s*['\"]?(?P<target>[^\s;&|<>()'\"]+)")
+_ZSH_NOT_FOUND = lazy(r"^zsh:(?:\d+:)? command not found: (?P<name>\S{1,200})$", re.M)
+_BAD_INTERPRETER = lazy(
     r"^[^\s:]{1,300}(?::(?: line)? \d{1,7})?: (?P<script>[^\n:]{1,500}): (?P<interpreter>[^\n:]{0,300}?)"
     r"(?P<cr>\r?): bad interpreter: No such file or directory",
     re.M,
 )
 _REQUIRED_FILE = "cannot execute: required file not found"
-MAKE_RECIPE = re.compile(
+MAKE_RECIPE = lazy(
     r"^g?make(?:\[\d{1,3}\])?: \*\*\* \[(?:(?P<file>[^:\]\n]{1,300}):(?P<line>\d{1,7}): )?"
     r"(?P<target>[^\]\n]{1,300})\] (?P<status>Error (?P<code>\d{1,3})|[A-Z][a-z]+(?: [a-z]+){0,3})",
     re.M,
 )
-MAKE_NO_RULE = re.compile(
+MAKE_NO_RULE = lazy(
     r"^g?make(?:\[\d{1,3}\])?: \*\*\* No rule to make target "
     r"['\u2018`](?P<target>[^'\u2019\n]{1,300})['\u2019]"
     r"(?:, needed by ['\u2018`](?P<needed>[^'\u2019\n]{1,300})['\u2019])?\.",
     re.M,
 )
-MAKE_NO_MAKEFILE = re.compile(
-    r"^g?make(?:\[\d{1,3}\])?: \*\*\* No targets specified and no makefile found", re.M
-)
+MAKE_NO_MAKEFILE = lazy(r"^g?make(?:\[\d{1,3}\])?: \*\*\* No targets specified and no makefile found", re.M)
 
 
 @dataclass(frozen=True)

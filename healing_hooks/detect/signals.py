@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
 TOOL = "shell"
@@ -100,19 +101,19 @@ SIGNALS: tuple[Signal, ...] = (
 BY_WORDING = {s.wording: s for s in SIGNALS}
 BY_STATUS = {128 + s.number: s for s in SIGNALS}
 
-KILL_LINE = re.compile(
+KILL_LINE = lazy(
     r"^(?P<origin>[^\s:]{1,300})(?::(?: line)? (?P<lineno>\d{1,7}))?: +(?P<pid>\d{1,10}) "
     r"(?P<wording>Killed|Segmentation fault|Aborted|Bus error|Illegal instruction|Floating point exception"
     r"|Terminated|Interrupt|Hangup)(?P<core> \(core dumped\))? +(?P<command>[^\n]{1,1000})$",
     re.M,
 )
-HOST_TIMEOUT = re.compile(r"^Command timed out after (?P<duration>[0-9hms. ]{1,20}?)\s*$", re.M)
-HOST_BACKGROUND = re.compile(
+HOST_TIMEOUT = lazy(r"^Command timed out after (?P<duration>[0-9hms. ]{1,20}?)\s*$", re.M)
+HOST_BACKGROUND = lazy(
     r"^Command did not complete within its (?P<duration>\S{1,20}) timeout and was moved to the background"
     r"(?: \(ID: (?P<task>[^)\n]{1,100})\))?",
     re.M,
 )
-TIMEOUT_WRAPPER = re.compile(
+TIMEOUT_WRAPPER = lazy(
     r"(?:^|[\s;&|(])g?timeout(?: +-[-\w=]+(?: +\d+[smhd]?)?)* +(?P<limit>\d+(?:\.\d+)?[smhd]?)\b"
 )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-SPAN = re.compile(r"^\s*(?:-->|:::|╭▸|-\[)\s*(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
-SOURCE = re.compile(r"^(?P<num> *\d+)? *(?P<sep>[|~+-])(?: (?P<text>.*)|$)")
+from healing_hooks.lazyre import lazy
+
+SPAN = lazy(r"^\s*(?:-->|:::|╭▸|-\[)\s*(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
+SOURCE = lazy(r"^(?P<num> *\d+)? *(?P<sep>[|~+-])(?: (?P<text>.*)|$)")
 MARKERS = frozenset("^-+~")
 DRAWING = frozenset("|/\\_ ")
 

@@ -18,15 +18,15 @@ knows a tool.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from healing_hooks.detect.snippet_lines import SOURCE, SPAN, Run, marker_runs
 from healing_hooks.detect.suggestions import Suggestion, help_suggestions, inline_suggestion
+from healing_hooks.lazyre import lazy
 
-ATTACHED = re.compile(r"^\s+= (?P<kind>note|help|warning|suggestion): ?(?P<text>.*)$")
-CHILD = re.compile(r"^(?P<kind>note|help|suggestion)(?:\[\w+\])?: ?(?P<text>.*)$")
-HEADER_LINE = re.compile(r"^(?:error|warning)(?:\[\w+\])?: ")
+ATTACHED = lazy(r"^\s+= (?P<kind>note|help|warning|suggestion): ?(?P<text>.*)$")
+CHILD = lazy(r"^(?P<kind>note|help|suggestion)(?:\[\w+\])?: ?(?P<text>.*)$")
+HEADER_LINE = lazy(r"^(?:error|warning)(?:\[\w+\])?: ")
 MAX_BLOCK_LINES = 400
 
 
@@ -84,7 +84,7 @@ def block_lines(text: str, start: int, *, stop_at_column_zero: bool = True) -> t
     return lines, min(position, length)
 
 
-_STATUS = re.compile(
+_STATUS = lazy(
     r"^ {2,12}(?:Compiling|Checking|Finished|Running|Doc-tests|Fresh|Downloaded|Downloading|"
     r"Updating|Locking|Adding|Blocking|Building|Documenting|Installing|Installed|Replacing|"
     r"Packaging|Verifying|Removed|Generated|Summary|Executable|Fixed|Migrating) "

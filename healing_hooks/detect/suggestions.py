@@ -6,13 +6,13 @@ Four shapes: a corrected line underlined with `+`/`~` (or `-` under what goes), 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from healing_hooks.detect.snippet_lines import MARKERS, SOURCE, SPAN, Run, marker_runs
+from healing_hooks.lazyre import lazy
 
-INLINE_CODE = re.compile(r":\s*`(?P<code>.*)`\s*$")
+INLINE_CODE = lazy(r":\s*`(?P<code>.*)`\s*$")
 
 
 @dataclass

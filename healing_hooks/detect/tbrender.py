@@ -12,34 +12,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from healing_hooks.lazyre import lazy
+
 Line = tuple[int, str]
 
 HEADER = "Traceback (most recent call last):"
-_RICH_HEADER = re.compile(r"^[╭┌][─━ ]*Traceback \(most recent call last\)[─━ ]*[╮┐]\s*$")
-_RICH_INNER = re.compile(r"^[│|] (?P<text>.*[^\s│|])?\s*[│|]\s*$")
-_RICH_PLACE = re.compile(r"^(?P<file>[^\s❱│].*?):(?P<line>\d+) in (?P<func>\S+)$")
-_RICH_CODE = re.compile(r"^[│|] ❱ +\d+ (?P<code>.*?)\s*[│|]\s*$")
-_RICH_BOX = re.compile(r"^\s*(?:[│|╰└].*|[╭┌][─━ ]*[╮┐])\s*$")
-_IPYTHON_HEADER = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
-_IPYTHON_RULE = re.compile(r"^-{20,}\s*$")
-_IPYTHON_FRAME = re.compile(
+_RICH_HEADER = lazy(r"^[╭┌][─━ ]*Traceback \(most recent call last\)[─━ ]*[╮┐]\s*$")
+_RICH_INNER = lazy(r"^[│|] (?P<text>.*[^\s│|])?\s*[│|]\s*$")
+_RICH_PLACE = lazy(r"^(?P<file>[^\s❱│].*?):(?P<line>\d+) in (?P<func>\S+)$")
+_RICH_CODE = lazy(r"^[│|] ❱ +\d+ (?P<code>.*?)\s*[│|]\s*$")
+_RICH_BOX = lazy(r"^\s*(?:[│|╰└].*|[╭┌][─━ ]*[╮┐])\s*$")
+_IPYTHON_HEADER = lazy(r"^(?P<type>[A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$")
+_IPYTHON_RULE = lazy(r"^-{20,}\s*$")
+_IPYTHON_FRAME = lazy(
     r"^(?:Cell (?P<cell>In\s*\[\s*\d*\s*\]), line (?P<cell_line>\d+)|File (?P<file>\S.*?):(?P<line>\d+))"
     r"(?:, in (?P<func>[^\s(]+)(?:\(.*\))?)?\s*$"
 )
-_IPYTHON_OLD_FRAME = re.compile(
-    r"^(?P<file><ipython-input-[^>]+>|\S+\.py) in (?P<func>[^\s(]+)(?:\(.*\))?\s*$"
-)
-_IPYTHON_ARROW = re.compile(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
-_IPYTHON_CONTEXT = re.compile(r"^\s+\d+\s")
-_EXCEPTION = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
-_LOGURU_FRAME = re.compile(r'^> (?=File ")')
+_IPYTHON_OLD_FRAME = lazy(r"^(?P<file><ipython-input-[^>]+>|\S+\.py) in (?P<func>[^\s(]+)(?:\(.*\))?\s*$")
+_IPYTHON_ARROW = lazy(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
+_IPYTHON_CONTEXT = lazy(r"^\s+\d+\s")
+_EXCEPTION = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
+_LOGURU_FRAME = lazy(r'^> (?=File ")')
 
 
-_FLAT = re.compile(r'Traceback \(most recent call last\):\s+File "')
-_FLAT_FRAME = re.compile(
-    r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)(?P<code>(?:(?!File ").)*)'
-)
-_FLAT_EXCEPTION = re.compile(
+_FLAT = lazy(r'Traceback \(most recent call last\):\s+File "')
+_FLAT_FRAME = lazy(r'File "(?P<file>[^"]+)", line (?P<line>\d+), in (?P<func>\S+)(?P<code>(?:(?!File ").)*)')
+_FLAT_EXCEPTION = lazy(
     r"(?<!\S)(?:[A-Za-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt|Group)(?=: |\s*$)"
 )
 

@@ -12,10 +12,11 @@ from typing import Any
 
 from healing_hooks import commandline
 from healing_hooks.detect import cargo_test, go, node_test, pytest_report
+from healing_hooks.lazyre import lazy
 
-UNITTEST_RAN = re.compile(r"^Ran (\d+) tests? in [\d.]+s$", re.M)
-UNITTEST_RESULT = re.compile(r"^(?P<word>OK|FAILED)(?: \((?P<detail>[^)]*)\))?\s*$", re.M)
-UNITTEST_FAILED_ID = re.compile(r"^(?:FAIL|ERROR): (\w+) \(([\w.]+)\)", re.M)
+UNITTEST_RAN = lazy(r"^Ran (\d+) tests? in [\d.]+s$", re.M)
+UNITTEST_RESULT = lazy(r"^(?P<word>OK|FAILED)(?: \((?P<detail>[^)]*)\))?\s*$", re.M)
+UNITTEST_FAILED_ID = lazy(r"^(?:FAIL|ERROR): (\w+) \(([\w.]+)\)", re.M)
 _UNITTEST_KEYS = {"failures": "failed", "errors": "errors", "skipped": "skipped",
                   "expected failures": "xfailed", "unexpected successes": "xpassed"}  # fmt: skip
 MAIN_COUNTS = ("passed", "failed", "errors", "skipped")

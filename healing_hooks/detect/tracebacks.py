@@ -16,29 +16,28 @@ from dataclasses import dataclass, field, replace
 
 from healing_hooks.detect import tbrender
 from healing_hooks.detect.text import relative_to_root
+from healing_hooks.lazyre import lazy
 
 Line = tuple[int, str]
 """A line of output: its offset in the text, and its content without the line ending."""
 
-HEADER = re.compile(r"^(?P<prefix>.*?)(?:Exception Group )?Traceback \(most recent call last\):\s*$")
-FRAME = re.compile(
-    r'^(?P<indent>\s*)File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.*\S))?[ \t]*$'
-)
-EXCEPTION_LINE = re.compile(r"^(?P<type>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)(?:: ?(?P<message>.*)|:?)\s*$")
-CHAIN = re.compile(
+HEADER = lazy(r"^(?P<prefix>.*?)(?:Exception Group )?Traceback \(most recent call last\):\s*$")
+FRAME = lazy(r'^(?P<indent>\s*)File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.*\S))?[ \t]*$')
+EXCEPTION_LINE = lazy(r"^(?P<type>(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)(?:: ?(?P<message>.*)|:?)\s*$")
+CHAIN = lazy(
     r"^\s*(?P<sentence>During handling of the above exception, another exception occurred|"
     r"The above exception was the direct cause of the following exception):\s*$"
 )
-_REPEATED = re.compile(r"^\s*\[Previous line repeated \d+ more times?\]\s*$")
-_MARKERS = re.compile(r"^\s*[\^~\s]+$")
-_TRUNCATED = re.compile(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$")
-_GROUP_BAR = re.compile(r"^(?P<indent>[ ]*)(?:\| ?|\+ (?=Exception Group Traceback))")
-_GROUP_SEPARATOR = re.compile(r"^\s*\+(?:-\+)?-{3,}(?: \d+ -+| \.\.\.\S* .*)?\s*$")
-_MESSAGE_STOP = re.compile(
+_REPEATED = lazy(r"^\s*\[Previous line repeated \d+ more times?\]\s*$")
+_MARKERS = lazy(r"^\s*[\^~\s]+$")
+_TRUNCATED = lazy(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$")
+_GROUP_BAR = lazy(r"^(?P<indent>[ ]*)(?:\| ?|\+ (?=Exception Group Traceback))")
+_GROUP_SEPARATOR = lazy(r"^\s*\+(?:-\+)?-{3,}(?: \d+ -+| \.\.\.\S* .*)?\s*$")
+_MESSAGE_STOP = lazy(
     r"^(?:\s*File \"|.*Traceback \(most recent call last\)|\S+:\d+: \w*Warning: |sys:\d+: |"
     r"[=_+!-]{3,}|During handling of the above|The above exception was|Exit code \d+)"
 )
-_ENVIRONMENT = re.compile(
+_ENVIRONMENT = lazy(
     r"(?:^|/)(?:site-packages|dist-packages|lib/python\d[\d.]*|Lib|\.venv|venv|\.tox|\.nox|envs/[^/]+/lib|"
     r"Python\d+|(?i:(?:ana|mini)conda\d*|miniforge\d*|mambaforge)|\.pyenv|\.rye|\.local/share/uv)(?:/|$)|"
     r"^<(?:frozen|string|stdin|console|ipython)"
@@ -113,7 +112,7 @@ def project_rank(file: str, root: str) -> int:
     return 1 if outside else 2
 
 
-_FRAME_IN_TEXT = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
+_FRAME_IN_TEXT = lazy(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)(?:, in (?P<func>.+))?$', re.M)
 
 
 def frames_before(text: str, offset: int) -> list[Frame]:

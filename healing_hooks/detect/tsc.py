@@ -12,29 +12,30 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from itertools import islice
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.detect.related import link_related
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 
-PLAIN = re.compile(
+PLAIN = lazy(
     r"^(?P<file>[^\s(][^(\n]*?)\((?P<line>\d+),(?P<col>\d+)\): (?P<level>error|warning) (?P<code>TS\d+): "
     r"(?P<message>.*)$",
     re.M,
 )
-PRETTY = re.compile(
+PRETTY = lazy(
     r"^(?P<file>[^\s:][^:\n]*?|[A-Za-z]:[^:\n]*?):(?P<line>\d+):(?P<col>\d+) - (?P<level>error|warning) "
     r"(?P<code>TS\d+): (?P<message>.*)$",
     re.M,
 )
-GLOBAL = re.compile(r"^(?P<level>error|warning) (?P<code>TS\d+): (?P<message>.*)$", re.M)
-SUMMARY = re.compile(r"^Found \d+ errors?(?: in .*)?\.?$|^Found 1 error in .*$", re.M)
-QUOTED_MODULE = re.compile(r"module '(?P<module>[^']+)'")
-TRY_COMMAND = re.compile(r"Try `(?P<command>npm i[^`]+)`")
+GLOBAL = lazy(r"^(?P<level>error|warning) (?P<code>TS\d+): (?P<message>.*)$", re.M)
+SUMMARY = lazy(r"^Found \d+ errors?(?: in .*)?\.?$|^Found 1 error in .*$", re.M)
+QUOTED_MODULE = lazy(r"module '(?P<module>[^']+)'")
+TRY_COMMAND = lazy(r"Try `(?P<command>npm i[^`]+)`")
 MAX_FINDINGS = 200
 
 
@@ -50,8 +51,7 @@ class Rules:
 @cache
 def rules() -> Rules:
     """The tsc code table, loaded once."""
-    path = resources.files("healing_hooks.data").joinpath("tsc-codes.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(read_data("tsc-codes.json"))
     low, high = data["syntax_range"]
     return Rules(data["categories"], frozenset(data["modules"]), (int(low), int(high)))
 

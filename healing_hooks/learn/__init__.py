@@ -10,7 +10,6 @@ State that is not a pattern (template counts, flaky tests, the review list) live
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from healing_hooks.config import Config
 from healing_hooks.detect.patterns import PatternLibrary
 from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding
+from healing_hooks.lazyre import lazy
 from healing_hooks.learn.fixes import MAX_EDITS, edit_record, learn_fix, offer_learned_fixes
 from healing_hooks.learn.history import MAX_FAILED_TESTS, flaky_findings, newly_flaky, record_flaky
 from healing_hooks.learn.outcomes import count_learned_outcomes
@@ -34,7 +34,7 @@ from healing_hooks.redact import redact
 if TYPE_CHECKING:
     from healing_hooks.memory.store import MemoryStore
 
-_WRITES_FILES = re.compile(
+_WRITES_FILES = lazy(
     r"(?:^|[\s;|&(])(?:sed|perl|ruby)\s(?:[^|;&]*\s)?-[a-zA-Z]*i|--in-place\b"
     r"|(?<![<>&\d])>>?(?!&)[ \t]*(?!/dev/null\b)[^\s&|;]"
 )

@@ -12,7 +12,6 @@ for auto-apply (when the user's config turns auto_apply on).
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from healing_hooks.config import Config
 from healing_hooks.detect.patterns import PatternLibrary
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.lazyre import lazy
 from healing_hooks.redact import redact
 
 MAX_EDIT_CHARS = 2_000
@@ -29,8 +29,8 @@ MAX_FILE_CHARS = 2_000_000
 MAX_CANDIDATES = 5
 SUGGESTION_CONFIDENCE = 0.5
 AUTOMATIC_CONFIDENCE = 0.95
-_TOKEN = re.compile(r"\w+|\S")
-_IDENTIFIER = re.compile(r"[A-Za-z_][\w.]*")
+_TOKEN = lazy(r"\w+|\S")
+_IDENTIFIER = lazy(r"[A-Za-z_][\w.]*")
 
 
 def edit_record(tool: str, tool_input: dict[str, Any], project_root: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from healing_hooks.config import Config
 from healing_hooks.detect.patterns import Pattern, PatternLibrary, compile_entry
+from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.learn.templates import ERROR_LINE, error_lines, make_template
 from healing_hooks.redact import redact
 
@@ -20,8 +21,8 @@ MAX_TEMPLATES = 500
 MAX_EXAMPLES = 3
 MAX_IGNORED = 500
 
-_CATEGORY_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(regex), category)
+_CATEGORY_HINTS: tuple[tuple[LazyRegex, str], ...] = tuple(
+    (lazy(regex), category)
     for regex, category in (
         (r"error\[E\d{4}\]", "rust"),
         (r"ModuleNotFoundError|No module named|Cannot find module|could not find crate", "dependency"),
@@ -39,10 +40,10 @@ _CATEGORY_HINTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"command not found|(?i:unknown (?:command|option)|invalid option|unrecognized)", "command"),
     )
 )
-_CRITICAL = re.compile(r"(?i)\bfatal\b|\bpanic|Segmentation fault|core dumped|out of memory|MemoryError")
-_EXCEPTION_LINE = re.compile(r"^(?:E[ \t]+)?[ \t]*(?:[A-Za-z_]\w*\.){0,8}[A-Z]\w*(?:Error|Exception)\b")
-_SLUG_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]{1,}")
-_SLOT_MARK = re.compile(r"<(?:str|path|num|hex|dur)>")
+_CRITICAL = lazy(r"(?i)\bfatal\b|\bpanic|Segmentation fault|core dumped|out of memory|MemoryError")
+_EXCEPTION_LINE = lazy(r"^(?:E[ \t]+)?[ \t]*(?:[A-Za-z_]\w*\.){0,8}[A-Z]\w*(?:Error|Exception)\b")
+_SLUG_WORD = lazy(r"[A-Za-z][A-Za-z0-9]{1,}")
+_SLOT_MARK = lazy(r"<(?:str|path|num|hex|dur)>")
 
 
 def observe_errors(text: str, library: PatternLibrary, tool: str = "any") -> list[dict[str, Any]]:

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from healing_hooks.lazyre import lazy
+
 MAX_LINE_CHARS = 500
 """Longer lines are not learned: they are data dumps more often than error messages."""
 MAX_TEMPLATES_PER_OUTPUT = 3
@@ -25,7 +27,7 @@ Part = tuple[str, str]
 """(kind, text): kind "" is literal text; otherwise a slot kind with the value it masked."""
 
 # One scanner, alternatives tried in order at each position; each named group is a slot kind.
-_MASK = re.compile(
+_MASK = lazy(
     r"""(?P<quoted>(?<![\w\\])(?P<q>['"`])(?P<inner>[^'"`\n]{1,200})(?P=q)(?!\w))"""
     r"|(?P<url>\b[a-z][a-z0-9+.-]{1,20}://[^\s'\"`<>]{1,300})"
     r"|(?P<winpath>\b[A-Za-z]:[\\/][^\s'\"`<>|:*?]{0,300})"
@@ -50,7 +52,7 @@ _SLOT_OF = {
     "num": "num",
 }
 
-ERROR_LINE = re.compile(
+ERROR_LINE = lazy(
     r"^(?:E[ \t]+)?[ \t]*(?:"
     r"(?:[A-Za-z_][\w]*\.){0,8}[A-Z]\w{0,80}(?:Error|Exception|Failure|Fault|Exit)(?::|$)"
     r"|(?:error|fatal|panic|Error|Fatal|ERROR|FATAL)(?:\[[\w-]{1,20}\])?:"
@@ -59,18 +61,18 @@ ERROR_LINE = re.compile(
     r")"
 )
 """Lines shaped like an error message: exceptions, `error:`/`fatal:`, `file:12: error`, npm."""
-ERROR_WORD = re.compile(
+ERROR_WORD = lazy(
     r"\b(?:error|failed|failure|fatal|cannot|can't|could not|unable to|invalid|denied|not found"
     r"|refused|panicked|aborted|exception)\b",
     re.IGNORECASE,
 )
 """An unindented tool message with one of these words counts as an error line too."""
-NOT_AN_ERROR_LINE = re.compile(
+NOT_AN_ERROR_LINE = lazy(
     r"^(?:Traceback \(most recent call last\)|During handling of|The above exception"
     r"|(?:FAILED|ERROR|PASSED|XFAIL|XPASS) \S+::|[=_*#-]{3,}|\s*File \")"
 )
-_PYTEST_PREFIX = re.compile(r"^E[ \t]+")
-_WORD = re.compile(r"[A-Za-z]{3,}")
+_PYTEST_PREFIX = lazy(r"^E[ \t]+")
+_WORD = lazy(r"[A-Za-z]{3,}")
 
 
 @dataclass(frozen=True)

@@ -388,9 +388,9 @@ def _default_learning() -> dict[str, Any]:
 
 
 def _default_playbooks() -> dict[str, Any]:
-    from importlib import resources
+    from healing_hooks.data import read_data
 
-    text = resources.files("healing_hooks.data").joinpath("playbooks.json").read_text("utf-8")
+    text = read_data("playbooks.json")
     data: dict[str, Any] = json.loads(text)
     data.pop("$comment", None)
     return data

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from importlib import resources
 from typing import Any
 
 STAMP_NAME = ".validated.json"
@@ -18,8 +17,9 @@ STAMP_NAME = ".validated.json"
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The shipped schema `memory/schemas/<name>.schema.json`."""
-    text = resources.files("healing_hooks.memory").joinpath(f"schemas/{name}.schema.json")
-    data: dict[str, Any] = json.loads(text.read_text(encoding="utf-8"))
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schemas", f"{name}.schema.json")
+    with open(path, encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
     return data
 
 

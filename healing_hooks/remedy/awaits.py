@@ -9,15 +9,15 @@
 from __future__ import annotations
 
 import ast
-import re
 
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 from healing_hooks.remedy.index import ProjectIndex, project_index
 from healing_hooks.remedy.source import Site, evidence, full_line, parse_file, sites, text_edit
 
-NOT_AWAITABLE = re.compile(r"can't be used in 'await' expression|object can't be awaited")
-NEVER_AWAITED = re.compile(r"coroutine '(?P<name>[\w.<>]+)' was never awaited")
+NOT_AWAITABLE = lazy(r"can't be used in 'await' expression|object can't be awaited")
+NEVER_AWAITED = lazy(r"coroutine '(?P<name>[\w.<>]+)' was never awaited")
 SOURCE = "fixer:awaits"
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 from healing_hooks.remedy.index import Module, ProjectIndex, dotted_name, project_index
 from healing_hooks.remedy.installers import dependency_remedy
@@ -23,7 +24,7 @@ from healing_hooks.remedy.source import Site, detail, evidence, full_line, parse
 
 CANNOT_IMPORT = r"cannot import name '([\w.]+)' from '([\w.]+)'"
 NO_MODULE = r"No module named '([\w.]+)'"
-MODULE_PATH = re.compile(r"\((?P<path>[^()]+\.py)\)")
+MODULE_PATH = lazy(r"\((?P<path>[^()]+\.py)\)")
 SOURCE = "fixer:imports"
 MAX_LINE = 100
 

@@ -9,22 +9,23 @@ import os
 import re
 import sys
 from functools import cache
-from importlib import resources
 
+from healing_hooks.data import read_data
 from healing_hooks.findings import Remedy
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 from healing_hooks.remedy.source import Site, insert_line, read_lines, relative
 
 SOURCE = "fixer:dependency"
 LOCK_INSTALLERS = (("uv.lock", "uv add"), ("poetry.lock", "poetry add"), ("pdm.lock", "pdm add"))
-ARRAY_START = re.compile(r"^(?P<head>\s*dependencies\s*=\s*\[)(?P<rest>.*)$")
+ARRAY_START = lazy(r"^(?P<head>\s*dependencies\s*=\s*\[)(?P<rest>.*)$")
 
 
 @cache
 def import_names() -> dict[str, str]:
     """The shipped import name → distribution table (`data/import-names.json`)."""
     try:
-        text = resources.files("healing_hooks.data").joinpath("import-names.json").read_text("utf-8")
+        text = read_data("import-names.json")
     except (OSError, ValueError):
         return {}
     data = json.loads(text)

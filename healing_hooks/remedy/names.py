@@ -14,13 +14,14 @@ import re
 import sys
 
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 from healing_hooks.remedy.index import Module, project_index
 from healing_hooks.remedy.source import Site, evidence, full_line, insert_line, parse_file, sites, text_edit
 
-NAME_ERROR = re.compile(r"name '(?P<name>\w+)' is not defined")
-ATTRIBUTE_ERROR = re.compile(r"'(?P<type>[\w.]+)' object has no attribute '(?P<attribute>\w+)'")
-DID_YOU_MEAN = re.compile(r"Did you mean:? '?(?P<suggestion>[\w.]+)'?\??")
+NAME_ERROR = lazy(r"name '(?P<name>\w+)' is not defined")
+ATTRIBUTE_ERROR = lazy(r"'(?P<type>[\w.]+)' object has no attribute '(?P<attribute>\w+)'")
+DID_YOU_MEAN = lazy(r"Did you mean:? '?(?P<suggestion>[\w.]+)'?\??")
 SOURCE = "fixer:names"
 
 

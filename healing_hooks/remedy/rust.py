@@ -10,23 +10,24 @@ import os
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
+from healing_hooks.data import read_data
 from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
 from healing_hooks.remedy.source import Site, insert_line, project_file, read_lines, relative, text_edit
 
-HEADER = re.compile(r"^(?P<level>error|warning)(?:\[(?P<code>E\d{4})\])?: (?P<message>.+)$", re.M)
-ARROW = re.compile(r"^\s*(?:-->|:::) (?P<file>[^\s:][^:\n]*):(?P<line>\d+):(?P<column>\d+)", re.M)
-HELP = re.compile(r"^help: (?P<message>.+)$")
-CODE_LINE = re.compile(r"^\s*(?P<line>\d+)\s*(?P<mark>[|+\-~])(?: (?P<code>.*))?$")
-MARKERS = re.compile(r"^\s*\|\s*[-+~^ ]*$")
-CARGO_ADD = re.compile(r"use `(?P<command>cargo add [\w-]+)`")
-UNLINKED = re.compile(r"(?:unlinked crate|undeclared crate or module|unresolved import) `(?P<name>\w+)")
-CARGO_FIX = re.compile(r"\(run `(?P<command>cargo fix [^`]+)` to apply")
-PACKAGE_NAME = re.compile(r'^\[package\][^\[]*?^name\s*=\s*"(?P<name>[^"]+)"', re.M | re.S)
+HEADER = lazy(r"^(?P<level>error|warning)(?:\[(?P<code>E\d{4})\])?: (?P<message>.+)$", re.M)
+ARROW = lazy(r"^\s*(?:-->|:::) (?P<file>[^\s:][^:\n]*):(?P<line>\d+):(?P<column>\d+)", re.M)
+HELP = lazy(r"^help: (?P<message>.+)$")
+CODE_LINE = lazy(r"^\s*(?P<line>\d+)\s*(?P<mark>[|+\-~])(?: (?P<code>.*))?$")
+MARKERS = lazy(r"^\s*\|\s*[-+~^ ]*$")
+CARGO_ADD = lazy(r"use `(?P<command>cargo add [\w-]+)`")
+UNLINKED = lazy(r"(?:unlinked crate|undeclared crate or module|unresolved import) `(?P<name>\w+)")
+CARGO_FIX = lazy(r"\(run `(?P<command>cargo fix [^`]+)` to apply")
+PACKAGE_NAME = lazy(r'^\[package\][^\[]*?^name\s*=\s*"(?P<name>[^"]+)"', re.M | re.S)
 LOCAL_ROOTS = frozenset({"std", "core", "alloc", "crate", "self", "super", "proc_macro", "test"})
 SOURCE = "fixer:rust"
 
@@ -262,7 +263,7 @@ def package_name(obs: Observation, file: str | None) -> str | None:
 
 @cache
 def _guidance_table() -> dict[str, Any]:
-    text = resources.files("healing_hooks.data").joinpath("rust-guidance.json").read_text("utf-8")
+    text = read_data("rust-guidance.json")
     codes: dict[str, Any] = json.loads(text).get("codes", {})
     return codes
 
