@@ -8,8 +8,11 @@ where `re.compile(...)` stood and offers the methods the detectors call.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing on the success path
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
 
 END = 2**63 - 1
 """`endpos` when none is given (what `re` itself takes as "to the end")."""

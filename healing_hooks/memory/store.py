@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from healing_hooks.config import Config
 from healing_hooks.memory import bounds, jsontext
 from healing_hooks.memory.appendlog import append_lines
+from healing_hooks.memory.lock import LockTimeout, exclusive_lock
 from healing_hooks.memory.validation import mark_valid, schema_errors
 from healing_hooks.redact import redact_data, redact_entry
 
@@ -149,14 +150,12 @@ class MemoryStore:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the project's memory lock (raises filelock.Timeout when it cannot be had)."""
-        from filelock import FileLock
-
+        """Hold the project's memory lock (raises LockTimeout when it cannot be had)."""
         os.makedirs(self.dir, exist_ok=True)
         lock_path = self.path(LOCK_FILE)
         if os.path.islink(lock_path):  # planted by a repository: some lock versions truncate the target
             raise OSError(errno.ELOOP, "the memory lock file is a symbolic link", lock_path)
-        with FileLock(lock_path, timeout=self.config.lock_timeout_seconds):
+        with exclusive_lock(lock_path, self.config.lock_timeout_seconds):
             self._holding_lock = True
             try:
                 yield
@@ -165,12 +164,10 @@ class MemoryStore:
 
     def apply(self, update: Update) -> list[str]:
         """Write one event's changes; returns notices about anything moved aside or not saved."""
-        from filelock import Timeout  # an OSError too (TimeoutError) since filelock 3.x/4: catch it first
-
         try:
             with self.locked():
                 return self._apply_locked(update)
-        except Timeout:
+        except LockTimeout:  # an OSError too: caught before the disk errors
             return self._append_without_lock(update)
         except OSError as exc:
             return [f"memory not saved: {exc.strerror or exc} ({self.dir})"]
