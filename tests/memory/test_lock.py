@@ -88,7 +88,7 @@ def test_a_file_system_without_flock_hands_the_file_to_filelock(
         calls.append(operation)
         raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
 
-    monkeypatch.setattr(lock_module.fcntl, "flock", no_flock)
+    monkeypatch.setattr("fcntl.flock", no_flock)
     used: list[str] = []
     real = lock_module._filelock
 
