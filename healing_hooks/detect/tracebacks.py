@@ -38,10 +38,19 @@ _MESSAGE_STOP = lazy(
     r"[=_+!-]{3,}|During handling of the above|The above exception was|Exit code \d+)"
 )
 _ENVIRONMENT = lazy(
-    r"(?:^|/)(?:site-packages|dist-packages|lib/python\d[\d.]*|Lib|\.venv|venv|\.tox|\.nox|envs/[^/]+/lib|"
-    r"Python\d+|(?i:(?:ana|mini)conda\d*|miniforge\d*|mambaforge)|\.pyenv|\.rye|\.local/share/uv)(?:/|$)|"
-    r"^<(?:frozen|string|stdin|console|ipython)"
+    r"(?:^|/)(?:site-packages|dist-packages|(?:lib/)?(?i:python)\d[\d.]*|Lib|\.venv|venv|\.tox|\.nox|"
+    r"envs/[^/]+/lib|python-exec|(?i:(?:ana|mini)conda\d*|miniforge\d*|mambaforge)|\.pyenv|\.rye|"
+    r"\.local/share/uv)(?:/|$)|"
+    r"^<(?:frozen|string|stdin|console|ipython)|"
+    r"\.(?:pyx|pxi|pxd)$"
 )
+"""Interpreter, installed-package and virtualenv folders, pseudo-files and Cython sources: files
+that are never the project's own (an interpreter folder with or without its `lib/`, as frozen
+apps ship it: `./python3.3/threading.py`)."""
+_LAUNCHER = lazy(r"^(?:/|[A-Za-z]:/).*/s?bin/[^/.]+$|(?:^|/)[^/]+\.exe/__main__\.py$")
+"""A console-script launcher outside the project (`/usr/bin/tool`, `tool.exe/__main__.py`): it
+only calls the package's entry point."""
+_INSTALLED = lazy(r"(?:^|/)(?:site|dist)-packages/")
 _GROUP_TYPES = ("ExceptionGroup", "MultiError")
 MAX_MESSAGE_LINES = 20
 
@@ -106,7 +115,7 @@ def project_rank(file: str, root: str) -> int:
     """2: the project's own file; 1: a file outside the root that is no environment (a pasted
     traceback from another machine); 0: the interpreter, an installed package, a frozen module."""
     relative = relative_to_root(file, root)
-    if _ENVIRONMENT.search(relative):
+    if _ENVIRONMENT.search(relative) or _LAUNCHER.search(relative):
         return 0
     outside = relative.startswith("/") or re.match(r"^[A-Za-z]:/", relative) is not None
     return 1 if outside else 2
@@ -136,12 +145,16 @@ def without_root(text: str, root: str) -> str:
 
 
 def innermost_project_frame(frames: Sequence[Frame], root: str) -> Frame | None:
-    """The innermost frame in the project; else outside any environment; else the innermost."""
+    """The innermost frame in the project; else outside any environment; else the innermost frame
+    of an installed package (the code that called the standard library); else the innermost."""
     if not frames:
         return None
-    ranked = [(project_rank(f.file, root), i) for i, f in enumerate(frames)]
-    best = max(ranked)
-    return frames[best[1]]
+    ranked = [(project_rank(f.file, root), _is_installed(f.file), i) for i, f in enumerate(frames)]
+    return frames[max(ranked)[2]]
+
+
+def _is_installed(file: str) -> bool:
+    return _INSTALLED.search(file.replace("\\", "/")) is not None
 
 
 def parse_chains(lines: Sequence[Line]) -> list[Chain]:
@@ -392,9 +405,9 @@ def innermost_project_location_of(chain: Chain, root: str) -> Frame | None:
     final = chain[-1]
     if final.syntax is not None:
         return final.syntax
-    for report in reversed(chain):
+    for report in reversed(chain):  # the final exception's own frames first, then its causes'
         frame = innermost_project_frame(report.frames, root)
-        if frame is not None and project_rank(frame.file, root) == 2:
+        if frame is not None and project_rank(frame.file, root) > 0:
             return frame
     candidates = [f for report in chain for f in report.frames]
     return innermost_project_frame(final.frames, root) or innermost_project_frame(candidates, root)
