@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field
+
+from healing_hooks.records import dataclass, field, fields
 
 CONFIG_NAME = os.path.join(".claude-flow", "healing.json")
 DEFAULT_PATTERN_FILE = ".claude-flow/memory/error-patterns.json"
@@ -61,10 +62,14 @@ def load_config(project_root: str) -> Config:
 def _from_dict(data: dict[str, object]) -> Config:
     learning = data.get("learning") or {}
     assert isinstance(learning, dict)
-    known = {k: v for k, v in data.items() if k in Config.__dataclass_fields__ and k != "notices"}
+    known = {k: v for k, v in data.items() if k in _names(Config) and k != "notices"}
     if "allowed_commands" in known:
         known["allowed_commands"] = tuple(known["allowed_commands"])  # type: ignore[arg-type]
     known["learning"] = LearningConfig(
-        **{k: v for k, v in learning.items() if k in LearningConfig.__dataclass_fields__}
+        **{k: v for k, v in learning.items() if k in _names(LearningConfig)}
     )
     return Config(**known)  # type: ignore[arg-type]
+
+
+def _names(cls: type) -> set[str]:
+    return {spec.name for spec in fields(cls)}

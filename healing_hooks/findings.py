@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from healing_hooks.records import asdict, dataclass, field
 
 Severity = Literal["critical", "high", "medium", "low"]
 RemedyKind = Literal["edit", "command", "steps"]

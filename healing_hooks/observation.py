@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from healing_hooks.errors import HookError
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass, field
 
 EXIT_CODE_LINE = lazy(r"\AExit code (-?\d+)\r?\n?")
 TRUNCATION_MARKER = lazy(r"\.\.\. \[(\d+) characters truncated\] \.\.\.")

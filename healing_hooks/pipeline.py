@@ -6,7 +6,6 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from healing_hooks import learn
@@ -19,6 +18,7 @@ from healing_hooks.feedback import hook_output, render_context, worth_saying
 from healing_hooks.findings import SEVERITY_RANK, Finding
 from healing_hooks.memory.store import MemoryStore, Update, utc_now
 from healing_hooks.observation import Observation, observation_from_payload
+from healing_hooks.records import dataclass, field
 from healing_hooks.redact import redact
 from healing_hooks.remedy import plan_remedies
 from healing_hooks.remedy.playbooks import Playbook, load_playbooks

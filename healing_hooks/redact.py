@@ -14,9 +14,10 @@ line cannot make it quadratic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
+
+from healing_hooks.records import dataclass
 
 MASK = "[REDACTED]"
 REGEX_MASK = re.escape(MASK)

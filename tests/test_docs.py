@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from healing_hooks import records
 from healing_hooks.config import Config, LearningConfig
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,15 +32,15 @@ def test_every_configuration_key_is_documented() -> None:
     properties = schema("config")["properties"]
     wanted = {k for k in properties if k != "learning"}
     wanted |= {f"learning.{k}" for k in properties["learning"]["properties"]}
-    wanted |= {f.name for f in dataclasses.fields(Config) if f.name not in ("learning", "notices")}
-    wanted |= {f"learning.{f.name}" for f in dataclasses.fields(LearningConfig)}
+    wanted |= {f.name for f in records.fields(Config) if f.name not in ("learning", "notices")}
+    wanted |= {f"learning.{f.name}" for f in records.fields(LearningConfig)}
     assert wanted - keys == set()
 
 
 def test_the_documented_defaults_are_the_code_s() -> None:
     text = (DOCS / "configuration.md").read_text()
     block = json.loads(re.search(r"```json\n(\{\n  \"learning\".*?)\n```", text, re.S).group(1))  # type: ignore[union-attr]
-    defaults = dataclasses.asdict(Config())
+    defaults = records.asdict(Config())
     defaults.pop("notices")
     defaults["allowed_commands"] = list(defaults["allowed_commands"])
     learning = defaults.pop("learning")

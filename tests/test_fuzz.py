@@ -1,7 +1,7 @@
 """Property-based fuzzing: the payload parser and every detector, on random and adversarial text.
 
 The properties: no exception (other than the HookError that names a malformed payload), and an
-answer within a generous deadline. Detectors are taken from `healing_hooks.detect.PARSERS` and
+answer within a generous deadline. Detectors are taken from `healing_hooks.detect.all_parsers()` and
 the pattern library as they are registered, so new ones are fuzzed without editing this file.
 """
 
@@ -118,7 +118,7 @@ def detector_ids(parser: Callable[..., Any]) -> str:
     return f"{parser.__module__}.{parser.__name__}"
 
 
-@pytest.mark.parametrize("parser", detection.PARSERS, ids=detector_ids)
+@pytest.mark.parametrize("parser", detection.all_parsers(), ids=detector_ids)
 @FUZZ
 @given(obs=observations())
 def test_every_tool_parser_survives_any_output(

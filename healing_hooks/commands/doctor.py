@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from healing_hooks.memory.store import (
     TEST_HISTORY,
     MemoryStore,
 )
+from healing_hooks.records import asdict
 
 MARKS = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
 

@@ -16,6 +16,7 @@ from healing_hooks.config import load_config
 from healing_hooks.errors import HookError
 from healing_hooks.findings import Finding, Location, Remedy
 from healing_hooks.memory.store import ERROR_LOG, MemoryStore, Update
+from healing_hooks.records import fields
 
 
 def add_parser(sub: Any) -> None:
@@ -75,7 +76,7 @@ def finding_from_log(logged: dict[str, Any]) -> Finding:
 
 
 def _remedy(data: dict[str, Any]) -> Remedy:
-    known = {k: v for k, v in data.items() if k in Remedy.__dataclass_fields__}
+    known = {k: v for k, v in data.items() if k in {f.name for f in fields(Remedy)}}
     return Remedy(**{**known, "steps": tuple(data.get("steps", ()))})
 
 

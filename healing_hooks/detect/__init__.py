@@ -6,19 +6,13 @@ and ranked so that the root cause comes first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from healing_hooks import commandline
 from healing_hooks.detect.fallback import unexplained_failure
-from healing_hooks.detect.go import parse_go
-from healing_hooks.detect.linters import parse_linters
 from healing_hooks.detect.locate import pattern_location
-from healing_hooks.detect.node import parse_node
 from healing_hooks.detect.patterns import PatternLibrary, build_library, pattern_findings
 from healing_hooks.detect.precision import cap_on_success, own_failures
-from healing_hooks.detect.pytest import pytest_findings
-from healing_hooks.detect.python import python_findings
-from healing_hooks.detect.rust import parse_rust
 from healing_hooks.detect.shell import parse_shell
 from healing_hooks.detect.text import clean_output
 from healing_hooks.detect.tracebacks import without_root
@@ -26,22 +20,115 @@ from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation
 
 Parser = Callable[[Observation, str], list[Finding]]
+Guard = Callable[[Observation, str], bool]
 
-PARSERS: list[Parser] = [
-    parse_shell,
-    pytest_findings,
-    python_findings,
-    parse_rust,
-    parse_linters,
-    parse_node,
-    parse_go,
-]
-"""Tool parsers, each `(observation, cleaned output) -> findings`.
+
+def _shell_parser() -> Parser:
+    return parse_shell
+
+
+def _pytest_parser() -> Parser:
+    from healing_hooks.detect.pytest import pytest_findings
+
+    return pytest_findings
+
+
+def _python_parser() -> Parser:
+    from healing_hooks.detect.python import python_findings
+
+    return python_findings
+
+
+def _rust_parser() -> Parser:
+    from healing_hooks.detect.rust import parse_rust
+
+    return parse_rust
+
+
+def _linters_parser() -> Parser:
+    from healing_hooks.detect.linters import parse_linters
+
+    return parse_linters
+
+
+def _node_parser() -> Parser:
+    from healing_hooks.detect.node import parse_node
+
+    return parse_node
+
+
+def _go_parser() -> Parser:
+    from healing_hooks.detect.go import parse_go
+
+    return parse_go
+
+
+def _any_of(text_words: tuple[str, ...], command_words: tuple[str, ...] = ()) -> Guard:
+    """True when the output holds one of `text_words` or the command line one of `command_words`."""
+
+    def guard(obs: Observation, text: str) -> bool:
+        command = f" {obs.command}"
+        return any(w in command for w in command_words) or any(w in text for w in text_words)
+
+    return guard
+
+
+def _always(obs: Observation, text: str) -> bool:
+    return True
+
+
+PARSERS: list[tuple[Guard, Callable[[], Parser]]] = [
+    (_always, _shell_parser),
+    (
+        _any_of(
+            ("test session starts", "FAILURES", "ERRORS", "short test summary", "ImportError while",
+             "INTERNALERROR", "ERROR: ", "ERROR collecting", "___", "E   ", "Timeout", "!!!"),
+            ("pytest", "py.test"),
+        ),
+        _pytest_parser,
+    ),
+    (_any_of(("Traceback", "File ", "Warning", "python", "Error", "Exception")), _python_parser),
+    (
+        _any_of(
+            ("error[E", "rror[E", "Compiling ", "Checking ", "could not compile", "generated ",
+             "test result: ", "panicked at ", "---- ", " --> ", "Diff in"),
+            ("cargo", "rustc", "cross", "rustup", "clippy", "rustfmt"),
+        ),
+        _rust_parser,
+    ),
+    (_any_of((".py:", ".pyi:", "-->", "Would reformat: ")), _linters_parser),
+    (
+        _any_of(
+            (" TS", "Node.js v", "    at ", "npm ", "node:"),
+            ("node", "npm", "npx", "yarn", "pnpm", "bun", "ts-node", "tsx", "deno", "jest", "vitest",
+             "mocha"),
+        ),
+        _node_parser,
+    ),
+    (_any_of(("--- FAIL: ", "goroutine ", ".go:"), (" go ", ";go ", "&go ", "|go ", "(go ")), _go_parser),
+]  # fmt: skip
+"""Tool parsers, each `(observation, cleaned output) -> findings`, behind a guard.
+
+A parser's module is imported only when its guard holds: a word every output it could find
+something in contains (the hook is a new process per command, and importing all seven cost ~40 ms
+per failure). A guard may say yes too often, never too rarely; tests/detect/test_guards.py checks
+that on every real output of the corpus and on fuzzed text.
 
 A parser finding may claim parts of the output with `details["spans"]` (`[[start, end], ...]`):
 pattern findings inside a claim join it (see `absorb`). A finding of category `quiet` is only a
 claim: the pattern findings inside it are no problem (a passing pytest run's test names), and it
 never leaves `detect`."""
+
+
+def parsers_for(obs: Observation, text: str) -> Iterator[Parser]:
+    """The parsers whose guard lets them look at this output, in order."""
+    return (load() for guard, load in PARSERS if guard(obs, text))
+
+
+def all_parsers() -> list[Parser]:
+    """Every parser (imports them all: for tests and tools, not the hook)."""
+    return [load() for _, load in PARSERS]
+
 
 QUIET = "quiet"
 
@@ -53,7 +140,7 @@ def detect(obs: Observation, library: PatternLibrary | None = None) -> list[Find
     text = clean_output(obs.output)
     library = library if library is not None else build_library()
     parsed: list[Finding] = []
-    for parse in PARSERS:
+    for parse in parsers_for(obs, text):
         parsed.extend(parse(obs, text))
     matched = _locate(pattern_findings(library, text), text, obs.project_root)
     found = cap_on_success(obs, absorb(parsed, matched, obs.project_root))

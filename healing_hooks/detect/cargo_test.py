@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass
 
 PANIC = lazy(
     r"^[ \t]*thread '(?P<thread>[^'\n]*)'(?: \(\d+\))? panicked at "

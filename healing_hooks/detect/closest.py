@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from healing_hooks.data import read_data
+from healing_hooks.records import dataclass
 
 MAX_PATH_NAMES = 20_000
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -29,6 +28,7 @@ from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
 from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 
 COMPILE = lazy(
     r"^(?P<vet>vet: )?(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.go):(?P<line>\d+)(?::(?P<col>\d+))?: "

@@ -3,7 +3,6 @@ right after it, or the innermost project frame of the Python traceback it ends."
 
 from __future__ import annotations
 
-from healing_hooks.detect.python import innermost_project_location
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location
 from healing_hooks.lazyre import lazy
@@ -28,6 +27,8 @@ def pattern_location(finding: Finding, text: str, root: str) -> Location | None:
     if arrow:
         return Location(relative_to_root(arrow["file"], root), int(arrow["line"]), _int(arrow["column"]))
     if finding.tool in TRACEBACK_TOOLS:
+        from healing_hooks.detect.python import innermost_project_location  # only for tracebacks
+
         return innermost_project_location(text, offset, root)
     return None
 

@@ -9,7 +9,6 @@ Test runners and tsc live in `node_test` and `tsc`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -19,6 +18,7 @@ from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
 from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 
 ERROR_LINE = lazy(
     r"^(?:Uncaught )?(?P<type>[A-Z][A-Za-z]*(?:Error|Exception|Rejection)|Error)"

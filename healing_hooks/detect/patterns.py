@@ -16,7 +16,6 @@ import os
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -27,6 +26,7 @@ from healing_hooks.detect.regexcheck import RegexFacts
 from healing_hooks.detect.timelimit import Overtime, time_limit
 from healing_hooks.findings import SEVERITY_RANK, Finding, Severity
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass, field
 
 MAX_MATCHES_PER_PATTERN = 20
 MAX_LINE_CHARS = 4_000

@@ -8,9 +8,9 @@ outputs cut by `| tail` or by the host's middle truncation.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass, field
 
 BANNER = lazy(r"^([=!+])\1\1[^\n]*$", re.M)
 """A candidate `==== title ====` line (checked by `_banners`: a regex with the title between two

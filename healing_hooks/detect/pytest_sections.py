@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 
 from healing_hooks.detect import pytest_report as report
 from healing_hooks.detect.tracebacks import (
@@ -24,6 +23,7 @@ from healing_hooks.detect.tracebacks import (
     text_lines,
 )
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass, field, replace
 
 LOCATION_LINE = lazy(
     r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from healing_hooks.data import read_data
 from healing_hooks.findings import SEVERITY_RANK, Severity
 from healing_hooks.lazyre import LazyRegex, lazy
+from healing_hooks.records import dataclass, field
 
 DID_YOU_MEAN = lazy(r"Did you mean:? '(?P<name>[^']+)'\??")
 _DIGIT_SUFFIX = lazy(r"\d+$")

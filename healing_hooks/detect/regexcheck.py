@@ -16,9 +16,10 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from healing_hooks.records import dataclass
 
 # The parser is private API, stable in practice (`sre_parse` before 3.11, `re._parser` since).
 try:

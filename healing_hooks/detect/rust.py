@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,6 +22,7 @@ from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
 from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 
 HEADER = lazy(r"^(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$", re.M)
 SHORT = lazy(

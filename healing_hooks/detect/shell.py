@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from healing_hooks import commandline
 from healing_hooks.detect import signals
@@ -21,6 +20,7 @@ from healing_hooks.detect.text import ANSI, relative_to_root
 from healing_hooks.findings import Finding, Location, Remedy, Severity
 from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 
 TOOL = "shell"
 SHELLS = frozenset({"bash", "sh", "zsh", "dash", "ksh", "mksh", "ash", "-bash", "busybox"})

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass
 
 SPAN = lazy(r"^\s*(?:-->|:::|╭▸|-\[)\s*(?P<file>.+?):(?P<line>\d+)(?::(?P<col>\d+))?\s*$")
 SOURCE = lazy(r"^(?P<num> *\d+)? *(?P<sep>[|~+-])(?: (?P<text>.*)|$)")

@@ -18,11 +18,10 @@ knows a tool.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from healing_hooks.detect.snippet_lines import SOURCE, SPAN, Run, marker_runs
 from healing_hooks.detect.suggestions import Suggestion, help_suggestions, inline_suggestion
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass, field
 
 ATTACHED = lazy(r"^\s+= (?P<kind>note|help|warning|suggestion): ?(?P<text>.*)$")
 CHILD = lazy(r"^(?P<kind>note|help|suggestion)(?:\[\w+\])?: ?(?P<text>.*)$")

@@ -6,11 +6,11 @@ Four shapes: a corrected line underlined with `+`/`~` (or `-` under what goes), 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from healing_hooks.detect.snippet_lines import MARKERS, SOURCE, SPAN, Run, marker_runs
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass
 
 INLINE_CODE = lazy(r":\s*`(?P<code>.*)`\s*$")
 

@@ -3,6 +3,9 @@
 pytest in every form (`-q`, `-qq` without a final line, `-v`, `--tb=...`, `-x`, `-r...`, a run
 cut by `| tail`), `python -m unittest`, `cargo test`, `go test` and node's test runner (`npm test`).
 Passing runs are summarised too.
+
+The readers import their tool's module only when the command runs tests (this module is on
+every failure's path).
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ import re
 from typing import Any
 
 from healing_hooks import commandline
-from healing_hooks.detect import cargo_test, go, node_test, pytest_report
 from healing_hooks.lazyre import lazy
 
 UNITTEST_RAN = lazy(r"^Ran (\d+) tests? in [\d.]+s$", re.M)
@@ -48,6 +50,8 @@ def _cargo(text: str, counts: dict[str, int], failed: list[str]) -> None:
     """cargo test: the `test result:` line of every test binary; names from the failures lists."""
     if "test result: " not in text and "\nfailures:\n" not in text:
         return
+    from healing_hooks.detect import cargo_test
+
     found = cargo_test.cargo_test_counts(text)
     for key, ours in (("passed", "passed"), ("failed", "failed"), ("ignored", "skipped")):
         _add(counts, ours, found.get(key, 0))
@@ -58,6 +62,8 @@ def _go(text: str, counts: dict[str, int], failed: list[str]) -> None:
     """go test: `--- PASS/FAIL/SKIP` lines (PASS only with -v), failing leaf tests."""
     if "--- FAIL: " not in text and "--- PASS: " not in text and "--- SKIP: " not in text:
         return
+    from healing_hooks.detect import go
+
     found = go.go_test_counts(text)
     for key in ("passed", "failed", "skipped"):
         _add(counts, key, found.get(key, 0))
@@ -66,6 +72,8 @@ def _go(text: str, counts: dict[str, int], failed: list[str]) -> None:
 
 def _node(text: str, counts: dict[str, int], failed: list[str]) -> None:
     """node --test (TAP `# pass 1` or spec summary lines), also under `npm test`."""
+    from healing_hooks.detect import node_test
+
     found = node_test.node_test_counts(text)
     if "pass" not in found and "fail" not in found:
         return
@@ -77,6 +85,8 @@ def _node(text: str, counts: dict[str, int], failed: list[str]) -> None:
 
 
 def _pytest(text: str, counts: dict[str, int], failed: list[str]) -> None:
+    from healing_hooks.detect import pytest_report
+
     markers = (pytest_report.MARKERS, pytest_report.FINAL_LINE, pytest_report.PROGRESS)
     if not any(marker.search(text) for marker in markers):
         return

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
 
 from healing_hooks.detect import tbrender
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass, field, replace
 
 Line = tuple[int, str]
 """A line of output: its offset in the text, and its content without the line ending."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from itertools import islice
 from typing import Any
@@ -21,6 +20,7 @@ from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
 from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 
 PLAIN = lazy(
     r"^(?P<file>[^\s(][^(\n]*?)\((?P<line>\d+),(?P<col>\d+)\): (?P<level>error|warning) (?P<code>TS\d+): "

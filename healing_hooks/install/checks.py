@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +19,7 @@ from healing_hooks.install.entries import REGISTRATIONS, program_path
 from healing_hooks.install.plugin import enabled_plugin, plugin_data_dirs
 from healing_hooks.install.scopes import READ_ORDER, settings_path
 from healing_hooks.install.settings import SettingsError, our_entries, read_settings
+from healing_hooks.records import dataclass
 
 Status = Literal["ok", "warn", "fail"]
 SMOKE_TIMEOUT_SECONDS = 30

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from healing_hooks.install.scopes import READ_ORDER, config_dir, settings_path
+from healing_hooks.records import dataclass
 
 PLUGIN_NAME = "healing-hooks"
 

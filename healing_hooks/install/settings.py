@@ -14,13 +14,13 @@ import os
 import re
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from healing_hooks.errors import HookError
 from healing_hooks.install.entries import REGISTRATIONS, TIMEOUT_SECONDS, handler, is_our_command
 from healing_hooks.install.jsonedit import update
+from healing_hooks.records import dataclass
 
 
 class SettingsError(HookError):

@@ -10,7 +10,6 @@ State that is not a pattern (template counts, flaky tests, the review list) live
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from healing_hooks import commandline
@@ -29,6 +28,7 @@ from healing_hooks.learn.patterns import (
     save_learned_patterns,
 )
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass, field
 from healing_hooks.redact import redact
 
 if TYPE_CHECKING:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from typing import Any
 
 from healing_hooks.config import Config
 from healing_hooks.detect.patterns import PatternLibrary
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import replace
 from healing_hooks.redact import redact
 
 MAX_EDIT_CHARS = 2_000

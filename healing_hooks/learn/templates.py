@@ -12,9 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from healing_hooks.lazyre import lazy
+from healing_hooks.records import dataclass
 
 MAX_LINE_CHARS = 500
 """Longer lines are not learned: they are data dumps more often than error messages."""

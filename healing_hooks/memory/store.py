@@ -25,7 +25,6 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from healing_hooks.config import Config
@@ -33,6 +32,7 @@ from healing_hooks.memory import bounds, jsontext
 from healing_hooks.memory.appendlog import append_lines
 from healing_hooks.memory.lock import LockTimeout, exclusive_lock
 from healing_hooks.memory.validation import mark_valid, schema_errors
+from healing_hooks.records import dataclass, field
 from healing_hooks.redact import redact_data, redact_entry
 
 if TYPE_CHECKING:

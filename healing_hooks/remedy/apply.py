@@ -14,10 +14,10 @@ import shutil
 import subprocess
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.records import dataclass
 
 BACKUP_DIR = os.path.join(".claude-flow", "backups")
 COMMAND_TIMEOUT_SECONDS = 120.0

@@ -13,11 +13,11 @@ import difflib
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 from healing_hooks.remedy.index import Module, ProjectIndex, dotted_name, project_index
 from healing_hooks.remedy.installers import dependency_remedy
 from healing_hooks.remedy.source import Site, detail, evidence, full_line, parse_file, relative, sites

@@ -14,8 +14,9 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TypedDict
+
+from healing_hooks.records import dataclass, field
 
 CACHE_FILE = os.path.join(".claude-flow", "cache", "index.json")
 INDEX_VERSION = 3

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from healing_hooks.findings import Finding, Remedy
+from healing_hooks.records import dataclass
 
 TRIGGER_WINDOW = 50_000
 """Characters of output (from the end) a trigger regex is run over."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,6 +16,7 @@ from healing_hooks.detect.text import clean_output
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 from healing_hooks.remedy.source import Site, insert_line, project_file, read_lines, relative, text_edit
 
 HEADER = lazy(r"^(?P<level>error|warning)(?:\[(?P<code>E\d{4})\])?: (?P<message>.+)$", re.M)

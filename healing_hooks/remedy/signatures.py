@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import ast
 import difflib
-from dataclasses import dataclass
 
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 from healing_hooks.remedy.index import DefEntry, Module, ProjectIndex, project_index
 from healing_hooks.remedy.source import Site, detail, parse_file, sites, text_edit
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import ast
 import os
 import re
-from dataclasses import dataclass
 
 from healing_hooks.detect.python import frames_before
 from healing_hooks.detect.text import clean_output, line_at
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.lazyre import lazy
 from healing_hooks.observation import Observation
+from healing_hooks.records import dataclass
 
 PYTEST_FRAME = lazy(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+): in (?P<func>\S+)", re.M)
 PYTHON_LOCATION = lazy(r"^(?P<file>[^\s:][^:\n]*\.py):(?P<line>\d+):", re.M)

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from healing_hooks.memory.store import PENDING_MAX_AGE_SECONDS
+from healing_hooks.records import dataclass, field
 from healing_hooks.report.records import Memory, command_key
 
 

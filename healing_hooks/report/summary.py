@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from statistics import median
 from typing import Any
 
+from healing_hooks.records import dataclass, field
 from healing_hooks.report.heal import Episode, episodes, top_category
 from healing_hooks.report.records import Memory, command_key
 
