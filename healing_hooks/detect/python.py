@@ -139,6 +139,9 @@ def _chain_finding(
         ]
     if group is not None:
         details["group"] = group.evidence
+    home = _home_in_chain(chain, details.get("name")) if meaning.kind == "undefined-name" else None
+    if home:
+        details["defined_in"] = home
     unittest = _unittest_header(text, chain[0].start)
     category = meaning.category
     if unittest is not None:
@@ -154,7 +157,18 @@ def _chain_finding(
         location=_location(place, root),
         confidence=0.9,
         details=details,
+        playbook=meaning.playbook,
     )
+
+
+def _home_in_chain(chain: Chain, name: object) -> str | None:
+    """The module of an undefined name that the chain's own exceptions name (`except
+    TimeoutExpired:` after a `subprocess.TimeoutExpired`: the handler's class was never imported)."""
+    for report in chain[:-1]:
+        module, _, short = report.exception.rpartition(".")
+        if module and short == name:
+            return module
+    return None
 
 
 def _message(chain: Chain) -> str:
@@ -253,7 +267,7 @@ def _warning_findings(
             category=meaning.category, severity=meaning.severity, tool="python",
             message=f"{match.group('type')}: {match.group('message').strip()}"[:400],
             location=location if file not in ("sys", "<string>") else None,
-            confidence=0.85, details=details,
+            confidence=0.85, details=details, playbook=meaning.playbook,
         ))  # fmt: skip
     return list(found.values())
 

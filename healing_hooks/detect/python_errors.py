@@ -32,6 +32,8 @@ class MessageRule:
     category: str
     exceptions: frozenset[str]
     severity: Severity | None = None
+    playbook: str | None = None
+    """The built-in playbook (data/playbooks.json) whose steps fit this kind of problem."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Classification:
     severity: Severity
     kind: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    playbook: str | None = None
 
 
 @cache
@@ -74,6 +77,7 @@ def _rule(entry: dict[str, Any], classes: Any) -> MessageRule:
         category=str(entry["category"]),
         exceptions=frozenset(classes),
         severity=_severity(entry.get("severity")),
+        playbook=entry.get("playbook") if isinstance(entry.get("playbook"), str) else None,
     )
 
 
@@ -101,6 +105,7 @@ def classify_exception(exception: str, message: str, root: str) -> Classificatio
         result.category = rule.category
         result.kind = rule.kind
         result.severity = rule.severity or result.severity
+        result.playbook = rule.playbook
         result.details.update(_groups(match))
     suggestion = DID_YOU_MEAN.search(message)
     if suggestion:
@@ -118,7 +123,7 @@ def classify_warning(warning: str, message: str) -> Classification | None:
         match = rule.regex.search(message) if warning in rule.exceptions else None
         if match:
             details = {"exception": warning, **_groups(match)}
-            return Classification(rule.category, rule.severity or "low", rule.kind, details)
+            return Classification(rule.category, rule.severity or "low", rule.kind, details, rule.playbook)
     return None
 
 

@@ -3,8 +3,9 @@
 rich (`rich.traceback`, Typer and many modern CLIs: a box with `path:line in func` and a `❱`
 source line), IPython / Jupyter (`Cell In[1], line 1`, `File path:line, in func(args)`, `---->`
 source lines) and loguru (`> File "..."` marks the frame that raised, variables drawn under
-the source), and tracebacks pasted on one line. Each rewritten line keeps the offset of the line
-it came from.
+the source), tracebacks wrapped by a console (rich's plain print: indented, `File` alone on a line,
+the path continued on the next lines), and tracebacks pasted on one line. Each rewritten line keeps
+the offset of the line it came from.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ _IPYTHON_ARROW = lazy(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
 _IPYTHON_CONTEXT = lazy(r"^\s+\d+\s")
 _EXCEPTION = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
 _LOGURU_FRAME = lazy(r'^> (?=File ")')
+_WRAPPED_FILE = lazy(r'^\s+File(?: "[^"]*)?$')
+"""A frame line cut after `File` (or inside its path) by a console that wraps long lines."""
+_JOINED_FRAME = lazy(r'^File "(?P<file>[^"]+)", line (?P<line>\d+)(?P<rest>, in .*)?$')
+MAX_WRAPPED_LINES = 5
 
 
 _FLAT = lazy(r'Traceback \(most recent call last\):\s+File "')
@@ -74,6 +79,7 @@ def needs_rewriting(lines: Sequence[Line]) -> bool:
     return any(
         content.startswith(("╭", "┌", "> File ", "Cell In", "<ipython-input"))
         or _IPYTHON_HEADER.match(content)
+        or _WRAPPED_FILE.match(content)
         for _, content in lines
     )
 
@@ -88,6 +94,8 @@ def as_cpython(lines: Sequence[Line]) -> list[Line]:
             index = _extend(result, _rich(lines, index))
         elif _IPYTHON_HEADER.match(content):
             index = _extend(result, _ipython(lines, index))
+        elif content.strip() == HEADER and _has_wrapped_frame(lines, index):
+            index = _extend(result, _unwrapped(lines, index))
         else:
             result.append((offset, _LOGURU_FRAME.sub("  ", content)))
             index += 1
@@ -132,6 +140,46 @@ def _rich_frame(lines: Sequence[Line], index: int) -> tuple[re.Match[str] | None
             return frame, used
         if " " in joined:
             return None, 1
+    return None, 1
+
+
+def _indented_block(lines: Sequence[Line], index: int) -> int:
+    """The end of the indented lines that follow the header at `index`."""
+    end = index + 1
+    while end < len(lines) and lines[end][1][:1].isspace() and lines[end][1].strip():
+        end += 1
+    return end
+
+
+def _has_wrapped_frame(lines: Sequence[Line], index: int) -> bool:
+    return any(_WRAPPED_FILE.match(c) for _, c in lines[index + 1 : _indented_block(lines, index)])
+
+
+def _unwrapped(lines: Sequence[Line], index: int) -> tuple[list[Line], int]:
+    """A wrapped traceback: its frames joined back onto one line each, and the indentation all its
+    lines share removed, so the exception line starts the line as CPython prints it."""
+    end = _indented_block(lines, index)
+    block = lines[index + 1 : end]
+    indent = min(len(c) - len(c.lstrip()) for _, c in block)
+    rewritten = [(lines[index][0], HEADER)]
+    position = 0
+    while position < len(block):
+        offset, content = block[position]
+        frame, used = _joined_frame(block, position) if _WRAPPED_FILE.match(content) else (None, 1)
+        rewritten.append((offset, frame or content[indent:]))
+        position += used
+    return rewritten, end
+
+
+def _joined_frame(block: Sequence[Line], position: int) -> tuple[str | None, int]:
+    """`File` and the lines that continue its path, as one `  File "...", line N, in f` line."""
+    joined = block[position][1].strip()
+    pieces = block[position + 1 : position + 1 + MAX_WRAPPED_LINES]
+    for used, (_, content) in enumerate(pieces, 2):
+        joined += content.strip() if joined != "File" else " " + content.strip()
+        frame = _JOINED_FRAME.match(joined)
+        if frame is not None:
+            return f'  File "{frame["file"]}", line {frame["line"]}{frame["rest"] or ""}', used
     return None, 1
 
 

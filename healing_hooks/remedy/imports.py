@@ -4,6 +4,8 @@
   (absolute or relative, keeping its style); a multi-name import is split when only some names moved.
 - `No module named M`: a project module that moved or was renamed → the import rewritten to the
   right path; a third-party module → installed with the project's installer (`installers.py`).
+- `No module named 'P.x'; 'P' is not a package`: a file named P.py (often the user's own script)
+  hides the package P → rename that file; installing P would not help.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from healing_hooks.remedy.source import Site, detail, evidence, full_line, parse
 
 CANNOT_IMPORT = r"cannot import name '([\w.]+)' from '([\w.]+)'"
 NO_MODULE = r"No module named '([\w.]+)'"
+NOT_A_PACKAGE = r"No module named '?[\w.]+'?; '([\w.]+)' is not a package"
 MODULE_PATH = lazy(r"\((?P<path>[^()]+\.py)\)")
 SOURCE = "fixer:imports"
 MAX_LINE = 100
@@ -52,6 +55,8 @@ def fix_imports(finding: Finding, obs: Observation) -> Remedy | None:
     line = evidence(finding, obs)
     if "cannot import name" in line or "cannot import name" in finding.message:
         return fix_cannot_import(finding, obs)
+    if "is not a package" in line or finding.details.get("kind") == "shadowed-module":
+        return fix_shadowed_module(finding, obs)
     if "No module named" in line or finding.details.get("exception") == "ModuleNotFoundError":
         return fix_no_module(finding, obs)
     return None
@@ -132,6 +137,57 @@ def _candidates_steps(index: ProjectIndex, name: str, module: str) -> Remedy | N
         confidence=0.5,
         source=SOURCE,
     )
+
+
+# -- No module named 'P.x'; 'P' is not a package --
+
+
+def fix_shadowed_module(finding: Finding, obs: Observation) -> Remedy | None:
+    """Rename the project's file that is named like the package it hides."""
+    parent = detail(finding, "parent", NOT_A_PACKAGE, obs)
+    if not parent:
+        return None
+    shadow = _shadowing_file(finding, obs, parent)
+    probe = f'python -c "import {parent}; print({parent}.__file__)"'
+    if shadow is None:
+        return Remedy(
+            kind="steps",
+            summary=f"`{parent}` is a module, not a package: a file named `{_file_name(parent)}` shadows the "
+            "package, or the import names a submodule that does not exist",
+            steps=(f"find the file Python imports: `{probe}`", "if it is the project's, rename it"),
+            confidence=0.5,
+            source=SOURCE,
+        )
+    stem = parent.rsplit(".", 1)[-1]
+    return Remedy(
+        kind="steps",
+        summary=f"`{shadow}` shadows the package `{parent}` ('{parent}' is not a package): rename the file",
+        steps=(
+            f"rename `{shadow}` to a name no package uses (e.g. `{stem}_demo.py`) and update what imports it",
+            f"delete `{stem}.*.pyc` in the `__pycache__` folder beside it, if there is one",
+            f"check that `{probe}` now shows the installed package",
+        ),
+        confidence=0.8,
+        source=SOURCE,
+    )
+
+
+def _file_name(module: str) -> str:
+    return module.rsplit(".", 1)[-1] + ".py"
+
+
+def _shadowing_file(finding: Finding, obs: Observation, parent: str) -> str | None:
+    """The traceback's file named like the module (the script that imports its namesake), else the
+    project's module of that name."""
+    name = _file_name(parent)
+    frames = finding.details.get("frames")
+    for frame in reversed(frames if isinstance(frames, list) else []):
+        file = str(frame.get("file", "")) if isinstance(frame, dict) else ""
+        if file.replace("\\", "/").rsplit("/", 1)[-1] == name:
+            return file
+    modules = project_index(obs.project_root).named(parent)
+    files = [m.rel for m in modules if m.rel.rsplit("/", 1)[-1] == name]
+    return files[0] if len(files) == 1 else None
 
 
 # -- No module named M --
