@@ -17,7 +17,7 @@ from typing import Any
 
 from healing_hooks.data import read_data
 from healing_hooks.detect import cargo_test
-from healing_hooks.detect.snippets import Block, block_lines, parse_block
+from healing_hooks.detect.snippets import CHILD, Block, block_lines, parse_block
 from healing_hooks.detect.text import relative_to_root
 from healing_hooks.findings import Finding, Location, Severity
 from healing_hooks.lazyre import LazyRegex, lazy
@@ -30,6 +30,16 @@ SHORT = lazy(
     r"(?P<level>error|warning)(?:\[(?P<code>[A-Za-z]*\d+)\])?: (?P<message>.+)$",
     re.M,
 )
+LOOSE_HEADER = lazy(r"^(?P<line>[^\s|=].*)\n[ \t]*--> (?:[A-Za-z]:)?[^\s:][^:\n]*\.rs:\d+:\d+\s*$", re.M)
+"""A diagnostic's first line as a paste may leave it (`rror[E0382]: ...`, or the message alone):
+any line in column 0 directly followed by rustc's ` --> file.rs:line:col`."""
+CUT_LEVEL = lazy(r"^(?P<cut>[a-z]*)(?P<bracket>\[?E?\d{0,4}\])?: (?P<message>.+)$")
+BRACKET_CODE = lazy(r"\[(?P<code>E\d{4})\]")
+NOT_A_HEADER = lazy(r"^(?:(?:note|help|suggestion)(?:\[\w+\])?:|(?:error|warning)\[|\d+\s*\||\.\.\.)")
+EXPLAIN_ONE = lazy(r"^For more information about this error, try `rustc --explain (?P<code>E\d{4})`", re.M)
+COMPILING = lazy(r"^ {2,12}(?:Compiling|Checking) (?P<name>[\w-]+) v\d", re.M)
+ERROR_SUFFIXES = frozenset("error"[i:] for i in range(5))
+WARNING_SUFFIXES = frozenset("warning"[i:] for i in range(7))
 RUST_MARKERS = lazy(
     r"^error\[E\d{4}\]|^ {2,12}(?:Compiling|Checking) \S+ v\d|^error: could not compile `"
     r"|^warning: `[^`]+` \([^)]*\) generated \d+ warnings?|^test result: (?:ok|FAILED)\. "
@@ -53,7 +63,7 @@ EXPLAINED = lazy(r"^Some errors have detailed explanations: (?P<codes>[E\d, ]+)\
 COMPILE_SUMMARY = lazy(r"^error: (?P<text>could not compile `[^`]+`.*|aborting due to .*)$", re.M)
 UNLINKED = lazy(
     r"(?:unresolved module or unlinked crate|undeclared crate or module|undeclared type or module"
-    r"|can't find crate for) `(?P<crate>[A-Za-z_][\w-]*)`",
+    r"|can't find crate for|maybe a missing crate|you might be missing crate) `(?P<crate>[A-Za-z_][\w-]*)`",
     re.I,
 )
 CLIPPY_URL = lazy(r"rust-clippy/[^#\s]*#(?P<lint>\w+)")
@@ -107,7 +117,7 @@ def parse_rust(obs: Observation, text: str) -> list[Finding]:
 
 
 def _rust_context(command: str, text: str) -> bool:
-    if "error" not in text and "warning" not in text and "panicked" not in text and "Diff in" not in text:
+    if not any(word in text for word in ("error", "warning", "panicked", "Diff in", "-->")):
         return False
     return runs_rust(command) or RUST_MARKERS.search(text) is not None
 
@@ -118,8 +128,8 @@ def diagnostics(text: str, root: str, tool: str = "cargo") -> list[Finding]:
     limit = program_output.start() if program_output else len(text)
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
-    for match in _headers(text, limit):
-        finding = _diagnostic(match, text, root, tool)
+    for header in _headers(text, limit):
+        finding = _diagnostic(header, text, root, tool)
         if finding is None:
             continue
         key = (str(finding.location), finding.details["evidence"])
@@ -127,7 +137,20 @@ def diagnostics(text: str, root: str, tool: str = "cargo") -> list[Finding]:
             seen.add(key)
             findings.append(finding)
     _fold_summaries(findings, text)
-    return _one_per_missing_crate(findings)
+    return _not_missing_when_compiled(_one_per_missing_crate(findings), text)
+
+
+def _not_missing_when_compiled(findings: list[Finding], text: str) -> list[Finding]:
+    """A crate cargo compiled is in Cargo.toml: its unresolved `use` is no missing dependency
+    (the package is on edition 2015, or the crate is another package's dependency)."""
+    compiled = compiled_crates(text)
+    for finding in findings:
+        crate = str(finding.details.get("crate", ""))
+        if finding.category == "dependency" and crate.replace("-", "_") in compiled:
+            finding.category = "rust"
+            finding.details["compiled"] = True
+            finding.details.pop("command", None)
+    return findings
 
 
 def _one_per_missing_crate(findings: list[Finding]) -> list[Finding]:
@@ -148,31 +171,100 @@ def _one_per_missing_crate(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _headers(text: str, limit: int) -> list[re.Match[str]]:
+@dataclass(frozen=True)
+class Header:
+    """A diagnostic's first line: level, code and message, where it is, and (short form) its place."""
+
+    level: str
+    code: str | None
+    message: str
+    start: int
+    end: int
+    evidence: str
+    place: tuple[str, int, int] | None = None
+    loose: bool = False
+
+
+def _from_match(match: re.Match[str]) -> Header:
+    groups = match.groupdict()
+    place = (groups["file"], int(groups["line"]), int(groups["col"])) if "file" in groups else None
+    return Header(
+        match["level"], match["code"], match["message"].strip(), match.start(), match.end(),
+        match.group(0).strip()[:500], place,
+    )  # fmt: skip
+
+
+def _headers(text: str, limit: int) -> list[Header]:
     """Diagnostic headers in output order: the first MAX_DIAGNOSTICS errors and as many warnings."""
-    kept: list[re.Match[str]] = []
+    kept: list[Header] = []
     shapes = [HEADER, SHORT] if ": error" in text or ": warning" in text else [HEADER]
-    for shape in shapes:
+    found = [[_from_match(m) for m in shape.finditer(text, 0, limit)] for shape in shapes]
+    for headers in [*found, loose_headers(text, limit)]:
         counts = {"error": 0, "warning": 0}
-        for match in shape.finditer(text, 0, limit):
-            if counts[match["level"]] >= MAX_DIAGNOSTICS or SUMMARY.match(match["message"]):
+        for header in headers:
+            if counts[header.level] >= MAX_DIAGNOSTICS or SUMMARY.match(header.message):
                 if min(counts.values()) >= MAX_DIAGNOSTICS:
                     break
                 continue
-            counts[match["level"]] += 1
-            kept.append(match)
-    return sorted(kept, key=lambda m: m.start())
+            counts[header.level] += 1
+            kept.append(header)
+    return sorted(kept, key=lambda h: h.start)
 
 
-def _diagnostic(match: re.Match[str], text: str, root: str, tool: str) -> Finding | None:
-    level, code, message = match["level"], match["code"], match["message"].strip()
-    if "file" in match.groupdict():
-        block, end = Block(), match.end()
-        location: Location | None = Location(
-            relative_to_root(match["file"], root), int(match["line"]), int(match["col"])
-        )
+def loose_headers(text: str, limit: int | None = None) -> list[Header]:
+    """Headers a paste damaged: its first letters cut (`rror[E0382]: ...`) or the `error[E....]: `
+    prefix gone, found by the ` --> file.rs:line:col` line that follows them."""
+    if "-->" not in text:
+        return []
+    found: list[Header] = []
+    for match in LOOSE_HEADER.finditer(text, 0, len(text) if limit is None else limit):
+        line = match["line"].rstrip()
+        if HEADER.match(line) or NOT_A_HEADER.match(line) or _continues_a_header(text, match.start()):
+            continue
+        found.append(_loose_header(text, line, match.start()))
+    return found
+
+
+def _continues_a_header(text: str, start: int) -> bool:
+    """The line is the second line of a message that began on the line before."""
+    if start == 0:
+        return False
+    previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
+    return bool(HEADER.match(previous) or SHORT.match(previous) or CHILD.match(previous))
+
+
+def _loose_header(text: str, line: str, start: int) -> Header:
+    """Level, code and message of a damaged header line; the code, when the line lost it, from
+    rustc's `For more information about this error, try `rustc --explain E....``."""
+    cut = CUT_LEVEL.match(line)
+    level, message = "error", line.strip()
+    if cut and (cut["bracket"] or cut["cut"] in ERROR_SUFFIXES | WARNING_SUFFIXES):
+        message = cut["message"].strip()
+        level = "warning" if cut["cut"] and cut["cut"] in WARNING_SUFFIXES else "error"
+    coded = BRACKET_CODE.search(line)
+    code = coded["code"] if coded else None
+    if code is None and level == "error":
+        explained = EXPLAIN_ONE.search(text, start)
+        code = explained["code"] if explained else None
+    return Header(level, code, message, start, start + len(line), line.strip()[:500], loose=True)
+
+
+def compiled_crates(text: str) -> set[str]:
+    """The crates cargo compiled in this output, by the name `use` knows them (`-` as `_`)."""
+    if "Compiling " not in text and "Checking " not in text:
+        return set()
+    return {match["name"].replace("-", "_") for match in COMPILING.finditer(text)}
+
+
+def _diagnostic(header: Header, text: str, root: str, tool: str) -> Finding | None:
+    level, code, message = header.level, header.code, header.message
+    if header.place is not None:
+        block, end = Block(), header.end
+        file, line, column = header.place
+        location: Location | None = Location(relative_to_root(file, root), line, column)
     else:
-        lines, end = block_lines(text, match.end() + 1, stop_at_column_zero=code is not None)
+        stop_at_column_zero = code is not None or header.loose
+        lines, end = block_lines(text, header.end + 1, stop_at_column_zero=stop_at_column_zero)
         block = parse_block(lines)
         location = _location(block, root)
         if location is None and code and CUT_BY_HOST.match(text, end):
@@ -180,9 +272,9 @@ def _diagnostic(match: re.Match[str], text: str, root: str, tool: str) -> Findin
         if location is None and code is None:
             location, message = _build_script_panic(lines, root, message)
     details: dict[str, Any] = {
-        "evidence": match.group(0).strip()[:500],
-        "offset": match.start(),
-        "spans": [[match.start(), end]],
+        "evidence": header.evidence,
+        "offset": header.start,
+        "spans": [[header.start, end]],
     }
     if code:
         details["code"] = code

@@ -1,13 +1,16 @@
 """rustc / cargo remedies: every code suggestion rustc printed becomes an edit of that line;
-`cargo add <crate>` for an unlinked crate; `cargo fix ... -p <crate>` for fixable warnings (the
-exact command cargo printed, else one built from Cargo.toml's package name); otherwise guidance
-for the error code from `data/rust-guidance.json`."""
+`cargo add <crate>` for a crate rustc says is missing (unless cargo compiled it: then the edition
+or the package's own `[dependencies]` is the cause); guidance to the module path when an import
+fails inside the crate; `cargo fix ... -p <crate>` for fixable warnings (the exact command cargo
+printed, else one built from Cargo.toml's package name); otherwise guidance for the error code.
+Guidance texts live in `data/rust-guidance.json`."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -24,8 +27,18 @@ ARROW = lazy(r"^\s*(?:-->|:::) (?P<file>[^\s:][^:\n]*):(?P<line>\d+):(?P<column>
 HELP = lazy(r"^help: (?P<message>.+)$")
 CODE_LINE = lazy(r"^\s*(?P<line>\d+)\s*(?P<mark>[|+\-~])(?: (?P<code>.*))?$")
 MARKERS = lazy(r"^\s*\|\s*[-+~^ ]*$")
-CARGO_ADD = lazy(r"use `(?P<command>cargo add [\w-]+)`")
-UNLINKED = lazy(r"(?:unlinked crate|undeclared crate or module|unresolved import) `(?P<name>\w+)")
+CARGO_ADD = lazy(r"use `(?P<command>cargo add (?P<crate>[\w-]+))`")
+NOT_FOUND_IN = lazy(
+    r"(?:no|could not find) `(?P<item>[\w:]+)` in (?:`(?P<module>[\w:]+)`|the (?:crate )?root)"
+)
+IMPORT_PATH = lazy(r"unresolved import `(?P<path>[\w:]+)`")
+PACKAGE_SECTION = lazy(
+    r"^\[(?P<table>package|workspace\.package)\][^\n]*\n(?P<body>(?:[^\[\n][^\n]*\n|\n)*)", re.M
+)
+EDITION = lazy(r'^edition\s*=\s*"(?P<edition>\d{4})"', re.M)
+INHERITED_EDITION = lazy(r"^edition(?:\.workspace\s*=\s*true|\s*=\s*\{\s*workspace\s*=\s*true)", re.M)
+PLACEHOLDER = lazy(r"\{(?P<key>[a-z_]+)\}")
+RESOLVE_CODES = ("E0432", "E0433")
 CARGO_FIX = lazy(r"\(run `(?P<command>cargo fix [^`]+)` to apply")
 PACKAGE_NAME = lazy(r'^\[package\][^\[]*?^name\s*=\s*"(?P<name>[^"]+)"', re.M | re.S)
 LOCAL_ROOTS = frozenset({"std", "core", "alloc", "crate", "self", "super", "proc_macro", "test"})
@@ -63,8 +76,10 @@ def fix_rust(finding: Finding, obs: Observation) -> Remedy | None:
     if diagnostic is None:
         return None
     return (
-        _suggestion_edit(diagnostic, finding, obs)
+        _compiled_crate(diagnostic, text, obs)
+        or _suggestion_edit(diagnostic, finding, obs)
         or _cargo_add(diagnostic, obs)
+        or _module_path(diagnostic)
         or _cargo_fix(diagnostic, text, obs)
         or guidance(diagnostic.code)
     )
@@ -87,26 +102,19 @@ def diagnostic_for(finding: Finding, text: str) -> Diagnostic | None:
 
 
 def parse_diagnostics(text: str) -> list[tuple[int, Diagnostic]]:
-    """Every diagnostic in cargo/rustc output with its offset."""
-    headers = list(HEADER.finditer(text))
+    """Every diagnostic in cargo/rustc output with its offset (headers a paste damaged included)."""
+    from healing_hooks.detect.rust import loose_headers  # only when a rust finding needs it
+
+    headers = [(m.start(), m["level"], m["code"], m["message"].strip()) for m in HEADER.finditer(text)]
+    headers += [(h.start, h.level, h.code, h.message) for h in loose_headers(text)]
+    headers.sort()
     found = []
-    for number, header in enumerate(headers):
-        end = headers[number + 1].start() if number + 1 < len(headers) else len(text)
-        body = text[header.start() : end]
+    for number, (start, level, code, message) in enumerate(headers):
+        end = headers[number + 1][0] if number + 1 < len(headers) else len(text)
+        body = text[start:end]
         arrow = ARROW.search(body)
-        found.append(
-            (
-                header.start(),
-                Diagnostic(
-                    header["level"],
-                    header["code"],
-                    header["message"].strip(),
-                    arrow["file"] if arrow else None,
-                    int(arrow["line"]) if arrow else None,
-                    body,
-                ),
-            )
-        )
+        file, line = (arrow["file"], int(arrow["line"])) if arrow else (None, None)
+        found.append((start, Diagnostic(level, code, message, file, line, body)))
     return found
 
 
@@ -198,14 +206,25 @@ def suggestion_edit(path: str, rel: str, suggestion: Suggestion) -> Remedy | Non
     return text_edit(site, search, new_text, summary, 0.85, SOURCE)
 
 
-def _cargo_add(diagnostic: Diagnostic, obs: Observation) -> Remedy | None:
+def missing_crate(diagnostic: Diagnostic) -> str | None:
+    """The crate rustc says is missing: the `cargo add` it printed, or its label (`unlinked crate`,
+    `maybe a missing crate`, `use of undeclared crate`, ...); None for a path inside the crate."""
+    from healing_hooks.detect.rust import UNLINKED  # only when a rust finding needs it
+
     printed = CARGO_ADD.search(diagnostic.text)
-    unlinked = UNLINKED.search(diagnostic.text)
-    name = unlinked["name"] if unlinked else None
-    if printed is None and (name is None or diagnostic.code not in ("E0432", "E0433")):
+    if printed:
+        return printed["crate"]
+    said = UNLINKED.search(diagnostic.text) if diagnostic.code in RESOLVE_CODES else None
+    return said["crate"] if said else None
+
+
+def _cargo_add(diagnostic: Diagnostic, obs: Observation) -> Remedy | None:
+    name = missing_crate(diagnostic)
+    if name is None:
         return None
-    if name in LOCAL_ROOTS or (name and _local_module(obs, diagnostic, name)):
+    if name in LOCAL_ROOTS or _local_module(obs, diagnostic, name):
         return guidance(diagnostic.code)
+    printed = CARGO_ADD.search(diagnostic.text)
     command = printed["command"] if printed else f"cargo add {name}"
     return Remedy(
         kind="command",
@@ -214,6 +233,43 @@ def _cargo_add(diagnostic: Diagnostic, obs: Observation) -> Remedy | None:
         confidence=0.75,
         source=SOURCE,
     )
+
+
+def _compiled_crate(diagnostic: Diagnostic, text: str, obs: Observation) -> Remedy | None:
+    """A crate rustc calls missing that cargo compiled: the edition (2015 needs `extern crate`) or
+    this package's own `[dependencies]` is the cause, not the registry."""
+    from healing_hooks.detect.rust import compiled_crates  # only when a rust finding needs it
+
+    name = missing_crate(diagnostic)
+    if name is None or name.replace("-", "_") not in compiled_crates(text):
+        return None
+    manifest = nearest_manifest(obs, diagnostic.file)
+    edition = manifest_edition(manifest) if manifest else "unknown"
+    where = relative(obs, manifest) if manifest else ""
+    values = {"crate": name, "manifest": where, "edition": edition or ""}
+    if edition is None:
+        return situation("compiled-crate-no-edition", diagnostic.code, **values)
+    if edition == "2015":
+        return situation("compiled-crate-old-edition", diagnostic.code, **values)
+    if edition.isdigit():
+        return situation("compiled-crate-not-declared", diagnostic.code, **values)
+    return situation("compiled-crate-no-manifest", diagnostic.code, **values)  # absent, or not found
+
+
+def _module_path(diagnostic: Diagnostic) -> Remedy | None:
+    """An import that fails inside the crate (`no `X` in `a::b``): guidance to the module path."""
+    if diagnostic.code not in RESOLVE_CODES:
+        return None
+    found = NOT_FOUND_IN.search(diagnostic.text)
+    if found is None:
+        return None
+    path = IMPORT_PATH.search(diagnostic.message)
+    module = found["module"] or "crate"
+    item = found["item"]
+    values = {"item": item, "module": module, "path": path["path"] if path else f"{module}::{item}"}
+    if item.islower() and item.isidentifier():
+        values["module_item"] = item  # a module's name (a type's is CamelCase)
+    return situation("module-item-missing", diagnostic.code, **values)
 
 
 def _local_module(obs: Observation, diagnostic: Diagnostic, name: str) -> bool:
@@ -247,18 +303,49 @@ def _cargo_fix(diagnostic: Diagnostic, text: str, obs: Observation) -> Remedy | 
 
 def package_name(obs: Observation, file: str | None) -> str | None:
     """The `[package] name` of the Cargo.toml nearest to `file` (else the project root's)."""
+    manifest = nearest_manifest(obs, file)
+    match = PACKAGE_NAME.search("".join(read_lines(manifest))) if manifest else None
+    return match["name"] if match else None
+
+
+def nearest_manifest(obs: Observation, file: str | None) -> str | None:
+    """The Cargo.toml with a `[package]` nearest to `file` (else to the project root), in the project."""
     root = os.path.realpath(obs.project_root)
     start = project_file(obs, file) if file else None
     folder = os.path.dirname(start) if start else root
     while True:
         manifest = os.path.join(folder, "Cargo.toml")
-        if os.path.isfile(manifest):
-            match = PACKAGE_NAME.search("".join(read_lines(manifest)))
-            if match:
-                return match["name"]
+        if os.path.isfile(manifest) and _table(manifest, "package") is not None:
+            return manifest
         if folder == root or os.path.dirname(folder) == folder:
             return None
         folder = os.path.dirname(folder)
+
+
+def manifest_edition(manifest: str) -> str | None:
+    """The package's edition year; None when unset (2015); "unknown" when inherited from a
+    workspace manifest that cannot be read."""
+    package = _table(manifest, "package") or ""
+    own = EDITION.search(package)
+    if own:
+        return own["edition"]
+    if not INHERITED_EDITION.search(package):
+        return None
+    folder = os.path.dirname(os.path.dirname(manifest))
+    while os.path.dirname(folder) != folder:
+        candidate = os.path.join(folder, "Cargo.toml")
+        shared = _table(candidate, "workspace.package") if os.path.isfile(candidate) else None
+        if shared is not None:
+            found = EDITION.search(shared)
+            return found["edition"] if found else "unknown"
+        folder = os.path.dirname(folder)
+    return "unknown"
+
+
+def _table(manifest: str, name: str) -> str | None:
+    """The body of the `[package]` or `[workspace.package]` table of a Cargo.toml; None without one."""
+    text = "".join(read_lines(manifest)) + "\n"
+    return next((m["body"] for m in PACKAGE_SECTION.finditer(text) if m["table"] == name), None)
 
 
 @cache
@@ -268,20 +355,56 @@ def _guidance_table() -> dict[str, Any]:
     return codes
 
 
+@cache
+def _situations() -> dict[str, Any]:
+    situations: dict[str, Any] = json.loads(read_data("rust-guidance.json")).get("situations", {})
+    return situations
+
+
 def guidance(code: str | None) -> Remedy | None:
     """Guided steps for a rustc error code (with `rustc --explain`)."""
     if code is None:
         return None
     entry = _guidance_table().get(code)
-    steps = tuple(entry.get("steps", [])) if entry else ()
-    title = entry.get("title", "") if entry else "see the explanation"
+    steps = _filled(entry.get("steps", []) if entry else [], {"code": code})
+    title = fill(entry.get("title", ""), {"code": code}) if entry else None
     return Remedy(
         kind="steps",
-        summary=f"{code}: {title}",
+        summary=f"{code}: {title or 'see the explanation'}",
         steps=(*steps, f"read the long explanation: `rustc --explain {code}`"),
         confidence=0.5 if entry else 0.3,
         source=SOURCE,
     )
+
+
+def situation(name: str, code: str | None, **values: str) -> Remedy | None:
+    """The guided steps of one situation of rust-guidance.json, its placeholders filled."""
+    entry = _situations().get(name)
+    values = {**values, "code": code} if code else values
+    title = fill(entry.get("title", ""), values) if entry else None
+    if entry is None or title is None:
+        return guidance(code)
+    explain = (f"read the long explanation: `rustc --explain {code}`",) if code else ()
+    return Remedy(
+        kind="steps",
+        summary=f"{code}: {title}" if code else title,
+        steps=(*_filled(entry.get("steps", []), values), *explain),
+        confidence=0.6,
+        source=SOURCE,
+    )
+
+
+def _filled(steps: list[str], values: Mapping[str, str]) -> tuple[str, ...]:
+    """The steps with their placeholders filled; a step with a placeholder lacking a value goes."""
+    return tuple(text for text in (fill(step, values) for step in steps) if text)
+
+
+def fill(text: str, values: Mapping[str, str]) -> str | None:
+    """`text` with its `{name}` placeholders filled; None when one has no value (never shown raw)."""
+    keys = {match["key"] for match in PLACEHOLDER.finditer(text)}
+    if not keys <= {key for key, value in values.items() if value}:
+        return None
+    return PLACEHOLDER.sub(lambda match: values[match["key"]], text)
 
 
 def _short(text: str, limit: int = 100) -> str:

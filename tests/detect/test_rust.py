@@ -591,6 +591,115 @@ def test_old_panic_format() -> None:
     assert (failure.details["test_id"], place(failure)) == ("tests::it_works", "src/lib.rs:5:9")
 
 
+# --- headers a paste damaged --------------------------------------------------------------------
+
+
+USE_AFTER_MOVE = {
+    "src/main.rs": src("""
+        fn count(names: Vec<String>) -> usize {
+            names.len()
+        }
+
+        fn main() {
+            let names = vec![String::from("bolt")];
+            let n = count(names);
+            println!("{n} {}", names[0]);
+        }
+    """)
+}
+
+
+@pytest.mark.parametrize(
+    "cut",
+    [
+        pytest.param(lambda header: header[1:], id="first-letter"),
+        pytest.param(lambda header: header[4:], id="four-letters"),
+        pytest.param(lambda header: header.split(": ", 1)[1], id="no-prefix"),
+    ],
+)
+def test_use_after_move_with_its_header_cut(cargo: Any, cut: Any) -> None:
+    """A paste that starts inside the header (`rror[E0382]: ...`) or lost its `error[E0382]: `."""
+    run = cargo(USE_AFTER_MOVE)
+    start = run.text.index("error[E0382]")
+    header, rest = run.text[start:].split("\n", 1)
+    pasted = f"{cut(header)}\n{rest}"
+    assert not pasted.startswith("error")
+    [error] = parse_rust(observe("cargo build", pasted, str(run.root)), pasted)
+    assert (error.category, error.severity, error.details["code"]) == ("rust", "high", "E0382")
+    assert place(error) == "src/main.rs:8:24"
+    assert "borrow of moved value: `names`" in error.message
+    assert error.details["suggestions"][0]["code"] == "    let n = count(names.clone());"
+
+
+def test_warning_with_a_cut_header_stays_a_warning(cargo: Any) -> None:
+    run = cargo({"src/lib.rs": "pub fn f() {\n    let unused = 1;\n}\n"})
+    start = run.text.index("warning: unused variable")
+    pasted = run.text[start + 3 :]
+    [warning] = parse_rust(observe("cargo build", pasted, str(run.root)), pasted)
+    assert (warning.category, warning.severity, place(warning)) == ("lint", "low", "src/lib.rs:2:9")
+
+
+def test_notes_with_their_own_span_are_no_headers(cargo: Any) -> None:
+    """`note: the lint level is defined here` is followed by a ` --> ` line of its own."""
+    lib = "#![deny(unused_variables)]\n\npub fn f() {\n    let unused = 1;\n}\n"
+    run = cargo({"src/lib.rs": lib})
+    assert "note: the lint level is defined here\n --> src/lib.rs:1:9" in run.text
+    [error] = findings_of(run)
+    assert (error.category, place(error), error.details["code"]) == (
+        "lint",
+        "src/lib.rs:4:9",
+        "unused_variables",
+    )
+
+
+def test_edition_2015_use_of_a_compiled_crate_is_no_missing_dependency(cargo: Any) -> None:
+    """cargo compiled the path dependency `dep`; the 2015-edition crate `use`s it without `extern crate`."""
+    files = {
+        "dep/Cargo.toml": '[package]\nname = "dep"\nversion = "0.1.0"\nedition = "2021"\n',
+        "dep/src/lib.rs": "pub fn answer() -> u32 {\n    42\n}\n",
+        "Cargo.toml": '[package]\nname = "old"\nversion = "0.1.0"\n'  # no edition: 2015
+        '\n[dependencies]\ndep = { path = "dep" }\n',
+        "src/main.rs": 'use dep::answer;\n\nfn main() {\n    println!("{}", answer());\n}\n',
+    }
+    run = cargo(files, name="old")
+    assert "Compiling dep v0.1.0" in run.text
+    [error] = only(findings_of(run), "rust")
+    assert (error.details["code"], place(error)) == ("E0432", "src/main.rs:1:5")
+    assert "command" not in error.details
+    assert not only(findings_of(run), "dependency")
+
+
+def test_compiled_crate_named_missing_by_an_older_rustc_is_no_dependency() -> None:
+    """rustc 1.5x said `maybe a missing crate`; cargo's `Compiling inari` shows it is a dependency."""
+    text = (
+        "   Compiling inari v0.11.0\n   Compiling test v0.0.1 (/tmp/test)\n"
+        "error[E0432]: unresolved import `inari`\n --> test.rs:1:5\n  |\n1 | use inari::*;\n"
+        "  |     ^^^^^ maybe a missing crate `inari`?\n"
+    )
+    [error] = parse_rust(observe("cargo build", text, "/tmp/test"), text)
+    assert (error.category, error.details["crate"], error.details["compiled"]) == ("rust", "inari", True)
+    assert "command" not in error.details
+    missing = text.replace("   Compiling inari v0.11.0\n", "")
+    [dependency] = parse_rust(observe("cargo build", missing, "/tmp/test"), missing)
+    assert (dependency.category, dependency.details["command"]) == ("dependency", "cargo add inari")
+
+
+def test_workspace_module_path_is_no_missing_crate(cargo: Any) -> None:
+    files = {
+        "Cargo.toml": '[workspace]\nmembers = ["crates/net"]\nresolver = "2"\n',
+        "crates/net/Cargo.toml": manifest_of("net"),
+        "crates/net/src/lib.rs": "pub mod transport;\n",
+        "crates/net/src/transport.rs": "pub mod common;\n\nuse common::client::SseTransport;\n",
+        "crates/net/src/transport/common.rs": "pub mod client;\n",
+        "crates/net/src/transport/common/client.rs": "pub struct Other;\n",
+    }
+    run = cargo(files, name="ws")
+    [error] = findings_of(run)
+    assert (error.category, error.details["code"]) == ("rust", "E0432")
+    assert place(error) == "crates/net/src/transport.rs:3:5"
+    assert "crate" not in error.details and "command" not in error.details
+
+
 # --- precision -----------------------------------------------------------------------------------
 
 
