@@ -71,8 +71,6 @@ CASES = [
         "XX/causalnex.py",
         36,
         ("causalnex",),
-        wrong="classified as a missing dependency (`pip install causalnex`): the user's own causalnex.py "
-        "shadows the package ('causalnex' is not a package), an import problem",
     ),
     Case(
         "py_win_mailgunlog_site_packages",
@@ -98,8 +96,6 @@ CASES = [
         43,
         ("WinError 2",),
         severity="high",
-        wrong="frames wrapped by rich (`File` alone on a line, the path split over two lines, indented "
-        "exception line) are not parsed: only a low `exited with status 1` fallback, no place",
     ),
     Case(
         "py_win_requests_connectionerror_timestamped",
@@ -298,27 +294,25 @@ ADVICE: list[tuple[str, str, bool, str]] = [
         "py_win_coroutine_never_awaited_pycharm",
         r"(?i)add(?:ing)? (?:an? )?`?await|`await` (?:it|the call)|asyncio\.run",
         True,
-        "a never-awaited coroutine gets the async-await-mismatch playbook (`Remove await if it is sync`): "
-        "the fix is to await the call",
+        "",
     ),
     (
         "py_coroutine_never_awaited_agent_run",
         r"(?i)add(?:ing)? (?:an? )?`?await|`await` (?:it|the call)|asyncio\.run",
         True,
-        "a never-awaited coroutine gets the async-await-mismatch playbook (`Remove await if it is sync`): "
-        "the fix is to await the call",
+        "",
     ),
     (
         "py_win_causalnex_shadowing",
         r"(?i)rename|shadow",
         True,
-        "advises `pip install causalnex`; the fix is to rename the user's causalnex.py",
+        "",
     ),
     (
         "py_win_causalnex_shadowing",
         r"pip install",
         False,
-        "advises `pip install causalnex` although the package's name is taken by the user's own file",
+        "",
     ),
     (
         "rust_e0432_missing_crate_edition",
@@ -336,14 +330,13 @@ ADVICE: list[tuple[str, str, bool, str]] = [
         "py_chained_timeoutexpired_then_nameerror",
         r"from subprocess import|import (?:subprocess\.)?TimeoutExpired",
         True,
-        "no advice to import the name: the NameError gets the command-timeout playbook",
+        "",
     ),
     (
         "py_chained_timeoutexpired_then_nameerror",
         r"command-timeout",
         False,
-        "the NameError (a missing `from subprocess import TimeoutExpired`) gets the command-timeout "
-        "playbook because the chained TimeoutExpired text matches its trigger",
+        "",
     ),
     ("rust_e0432_four_errors", r"cargo add \w", False, ""),
     ("py_win_powershell_create_app", r"pip install", False, ""),
@@ -370,18 +363,8 @@ def test_advice_is_right(name: str, regex: str, expected: bool, tmp_path: Path) 
     assert (re.search(regex, advice) is not None) == expected, advice
 
 
-UNFILLED = {
-    "pytest_collect_cannot_import_name_chain": "the test-collection-failure playbook's `{name}` is left "
-    'unfilled in `grep -rn "{name}"` for the findings that carry no `name`',
-    "pytest_collect_modulenotfound_git": '`grep -rn "{name}"` left unfilled '
-    "(test-collection-failure playbook)",
-    "pytest_collect_raise_importerror_init": '`grep -rn "{name}"` left unfilled (test-collection-failure '
-    "playbook)",
-    "rust_e0308_cargo_install_bookokrat": "`rustc --explain {code}` left unfilled on the `failed to compile` "
-    "finding (rust-compilation-failure playbook)",
-    "rust_e0308_dependency_no_header": "`rustc --explain {code}` left unfilled "
-    "(rust-compilation-failure playbook)",
-}
+UNFILLED: dict[str, str] = {}
+"""Case name → what leaves a placeholder unfilled today (a strict xfail)."""
 
 
 @pytest.mark.parametrize(
