@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Literal
 
+from healing_hooks.digest import short_sha1
 from healing_hooks.records import asdict, dataclass, field
 
 Severity = Literal["critical", "high", "medium", "low"]
@@ -80,7 +80,7 @@ class Finding:
     def id(self) -> str:
         """Stable short id: the same problem at the same place gets the same id."""
         key = f"{self.pattern_id}|{self.category}|{self.location}|{self.message}"
-        return "hh-" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:8]
+        return "hh-" + short_sha1(key, 8)
 
     @property
     def rank(self) -> int:

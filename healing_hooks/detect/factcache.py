@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 
 from healing_hooks import __version__
+from healing_hooks.atomic import replace_with_text
 from healing_hooks.detect.regexcheck import FACTS_VERSION, RegexFacts, examine
 
 MAX_ENTRIES = 5_000
@@ -62,10 +62,7 @@ class FactCache:
         folder = os.path.dirname(self.path)
         try:
             os.makedirs(folder, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=".regex-facts.", dir=folder)
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(entries, out, separators=(",", ":"))
-            os.replace(temp, self.path)
+            replace_with_text(self.path, json.dumps(entries, separators=(",", ":")))
         except OSError:
             return
 

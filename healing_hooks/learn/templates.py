@@ -9,10 +9,10 @@ no nested quantifiers).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 
+from healing_hooks.digest import short_sha1
 from healing_hooks.lazyre import lazy
 from healing_hooks.records import dataclass
 
@@ -91,7 +91,7 @@ class Template:
     @property
     def key(self) -> str:
         """A short stable id of the template."""
-        return "t-" + hashlib.sha1(self.text.encode("utf-8", "replace")).hexdigest()[:12]
+        return "t-" + short_sha1(self.text, 12)
 
     @property
     def literal_words(self) -> int:

@@ -21,12 +21,12 @@ from __future__ import annotations
 import errno
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from healing_hooks.atomic import replace_with_text
 from healing_hooks.config import Config
 from healing_hooks.memory import bounds, jsontext
 from healing_hooks.memory.appendlog import append_lines
@@ -251,15 +251,8 @@ class MemoryStore:
         data = self._bounded(name, data)
         path = self.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", dir=os.path.dirname(path))
-        try:
-            os.chmod(temp, _mode_of(path))
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(jsontext.dumps(data, clean=redact_entry))  # one redacted record a line
-            os.replace(temp, path)
-        except BaseException:
-            _remove_quietly(temp)
-            raise
+        text = jsontext.dumps(data, clean=redact_entry)  # one redacted record a line
+        replace_with_text(path, text, _mode_of(path))
         mark_valid(path)  # our own write of checked data: the next reader need not import jsonschema
 
     def _bounded(self, name: str, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from typing import TypedDict
 
+from healing_hooks.atomic import replace_with_text
 from healing_hooks.records import dataclass, field
 
 CACHE_FILE = os.path.join(".claude-flow", "cache", "index.json")
@@ -425,9 +425,6 @@ def _write_cache(root: str, modules: dict[str, Module]) -> None:
     files = {rel: [m.mtime, m.size, m.raw] for rel, m in modules.items() if m.raw is not None}
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".index.", dir=os.path.dirname(path))
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"version": INDEX_VERSION, "files": files}, out, separators=(",", ":"))
-        os.replace(temp, path)
+        replace_with_text(path, json.dumps({"version": INDEX_VERSION, "files": files}, separators=(",", ":")))
     except OSError:
         return
