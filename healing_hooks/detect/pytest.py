@@ -47,6 +47,10 @@ _STOPPED = lazy(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+$
 _BEFORE_TESTS = ("collect", "conftest")
 _HOST_CUT = lazy(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$", re.M)
 _TEST_FILE = lazy(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")
+_PYTEST_CODE = lazy(r"(?:^|[/\\])(?:_pytest|pluggy)[/\\]")
+_TEST_DEF = lazy(r"^\s*(?:async )?def (?P<name>test\w*)\(", re.M)
+SESSION = "test session"
+"""What `ERROR collecting` names when the collection of the whole session failed (no file)."""
 
 
 def pytest_findings(obs: Observation, text: str) -> list[Finding]:
@@ -60,7 +64,7 @@ def pytest_findings(obs: Observation, text: str) -> list[Finding]:
     if found.final is not None:
         notes.append(found.final.group(0).strip(" ="))
     failures = _conftest_failures(text, root)
-    failures += [_section_failure(text, section, found, root) for section in found.sections]
+    failures += _section_failures(text, found, root)
     failures += _line_mode_failures(text, found, root)
     failures += _summary_only_failures(text, found, failures)
     findings = _capped([_finding(f, root, counts, notes, found) for f in failures])
@@ -83,6 +87,14 @@ def _runs_pytest(command: str) -> bool:
     return any("pytest" in p or "py.test" in p for p in commandline.programs(command))
 
 
+def _section_failures(text: str, found: report.PytestLayout, root: str) -> list[Failure]:
+    failures = [_section_failure(text, section, found, root) for section in found.sections]
+    for failure, section in zip(failures, found.sections, strict=True):
+        if not section.title:  # the end of a section whose top `| tail` cut off: whose is it?
+            _name_cut_section(failure, section, failures, found, root)
+    return failures
+
+
 def _section_failure(text: str, section: report.Section, found: report.PytestLayout, root: str) -> Failure:
     title = section.title
     kind = "failure"
@@ -97,6 +109,10 @@ def _section_failure(text: str, section: report.Section, found: report.PytestLay
     failure.header = section.title
     sections.read_body(failure, lines, root)
     failure.test_id = _test_id(failure, found, root, text)
+    if failure.frames and all(_PYTEST_CODE.search(frame.file) for frame in failure.frames):
+        failure.inside_pytest = True  # no frame of the project: the place is what pytest collected
+        test_file = _test_file_of(failure)
+        failure.place = Frame(test_file, 0, "", section.start) if test_file else None
     if not failure.evidence:  # the section was cut (`| tail`, the host's truncation): the summary says
         entry = next((e for e in found.failing_entries() if e.test_id == failure.test_id), None)
         if entry is not None:
@@ -107,7 +123,9 @@ def _section_failure(text: str, section: report.Section, found: report.PytestLay
 def _test_id(failure: Failure, found: report.PytestLayout, root: str, text: str) -> str:
     """The test's node id: from the short summary, the `-v` lines, else built from its file."""
     if failure.kind == "collect":
-        return relative_to_root(failure.title, root)
+        return _collected_path(failure, root)
+    if not failure.title:
+        return ""  # a section cut at the top: named once every whole section is (_name_cut_section)
     key = failure.title.removeprefix("[doctest] ")
     for entry in found.failing_entries():
         if report.section_key(entry.test_id) == key:
@@ -130,6 +148,42 @@ def _test_file(failure: Failure, root: str, text: str) -> str:
             return relative
     marked = {m.group("file") for m in report.PROGRESS.finditer(text) if re.search("[FEX]", m.group("marks"))}
     return marked.pop() if len(marked) == 1 else ""
+
+
+def _collected_path(failure: Failure, root: str) -> str:
+    """The collected file as the project names it: a path from another machine
+    (`/home/u/proj/tests/t.py`) becomes the traceback's relative path it ends with."""
+    path = relative_to_root(failure.title, root)
+    if project_rank(path, root) == 2:
+        return path
+    for frame in failure.frames:
+        own = relative_to_root(frame.file, root)
+        if project_rank(own, root) == 2 and not own.startswith("../") and path.endswith(f"/{own}"):
+            return own
+    return path
+
+
+def _name_cut_section(
+    failure: Failure, section: report.Section, failures: list[Failure], found: report.PytestLayout, root: str
+) -> None:
+    """The test of a section cut at the top: its summary entry, else its test file and `def`."""
+    claimed = {f.test_id for f in failures if f.test_id}
+    files = {relative_to_root(frame.file, root) for frame in failure.frames}
+    entry = report.cut_section_entry(found, section, claimed, files, failure.text)
+    if entry is not None:
+        failure.test_id = entry.test_id
+        if entry.word == "ERROR":
+            failure.kind = "setup" if "::" in entry.test_id else "collect"
+        return
+    test_file = _test_file(failure, root, "")
+    defined = _TEST_DEF.search(failure.text)
+    failure.test_id = f"{test_file}::{defined.group('name')}" if test_file and defined else test_file
+
+
+def _test_file_of(failure: Failure) -> str:
+    """The file a test id names; none for the whole session."""
+    file = failure.test_id.split("::", 1)[0]
+    return "" if file == SESSION else file
 
 
 def _conftest_failures(text: str, root: str) -> list[Failure]:
@@ -199,8 +253,8 @@ def _finding(
     location = None
     if place is not None:
         location = Location(relative_to_root(place.file, root), place.line or None)
-    elif failure.test_id:
-        location = Location(failure.test_id.split("::", 1)[0])
+    elif _test_file_of(failure):
+        location = Location(_test_file_of(failure))
     spans = [[failure.start, failure.end]]
     spans += [[e.start, e.end] for e in found.entries if e.test_id == failure.test_id]
     details.update(
@@ -248,6 +302,8 @@ def _meaning(failure: Failure, root: str) -> tuple[str, str, dict[str, Any]]:
     missing = FIXTURE_MISSING.search(text)
     if missing is not None:
         return "test", "missing-fixture", _fixture_details(missing.group("name"), text)
+    if failure.inside_pytest and failure.exception in ("", "AssertionError"):
+        return "dependency", "pytest-internal-error", _internal_details(failure, root)
     result = classify_exception(failure.exception or "AssertionError", failure.message, root)
     details: dict[str, Any] = {**result.details, "exception_message": failure.message[:500]}
     if failure.kind in ("collect", "conftest"):
@@ -261,6 +317,16 @@ def _meaning(failure: Failure, root: str) -> tuple[str, str, dict[str, Any]]:
     return category, result.kind or "exception", details
 
 
+def _internal_details(failure: Failure, root: str) -> dict[str, Any]:
+    """Where pytest's own check failed (pytest's file from `_pytest/` on, as on any machine)."""
+    inner = failure.frames[-1]
+    file = relative_to_root(inner.file, root)
+    package = _PYTEST_CODE.search(file)
+    short = file[package.start() :].lstrip("/\\") if package else file
+    return {"exception": failure.exception or "AssertionError", "pytest_place": f"{short}:{inner.line}",
+            "pytest_code": inner.code}  # fmt: skip
+
+
 def _fixture_details(name: str, text: str) -> dict[str, Any]:
     available_match = FIXTURE_AVAILABLE.search(text)
     available = available_match.group("names").split(", ") if available_match else []
@@ -272,7 +338,9 @@ def _fixture_details(name: str, text: str) -> dict[str, Any]:
 
 
 def _message(failure: Failure, kind: str, details: dict[str, Any]) -> str:
-    what = f"{failure.exception}: {failure.message}" if failure.exception else failure.message
+    what = f"{failure.exception}: {failure.message}" if failure.message else failure.exception
+    if not failure.exception:
+        what = failure.message
     if kind == "assertion":
         what = details.get("assertion") or what
     elif kind == "missing-fixture":
@@ -281,13 +349,20 @@ def _message(failure: Failure, kind: str, details: dict[str, Any]) -> str:
         what = f"[XPASS(strict)] {details.get('reason', '')}: it passed, and is marked xfail(strict=True)"
     elif kind == "async-test-without-plugin":
         what = f"{ASYNC_UNSUPPORTED} (install pytest-asyncio or anyio and mark the test)"
+    elif kind == "pytest-internal-error":
+        check = f"`{details['pytest_code']}` " if details.get("pytest_code") else ""
+        what = (
+            f"pytest itself failed: its own check {check}at {details['pytest_place']} raised "
+            f"{details['exception']} (a pytest bug or an unsupported setup: upgrade or pin pytest, "
+            "or look at the file it collects)"
+        )
     what = what.strip() or "failed"
     prefix = {  # pytest's own words: `ERROR collecting`, `ERROR at setup of`, `-v`'s `id FAILED`
         "collect": f"ERROR collecting {failure.test_id}",
         "conftest": f"ImportError while loading conftest {failure.test_id}",
         "setup": f"{failure.test_id} ERROR at setup",
         "teardown": f"{failure.test_id} ERROR at teardown",
-    }.get(failure.kind, f"{failure.test_id} FAILED")
+    }.get(failure.kind, f"{failure.test_id or 'a test'} FAILED")
     return f"{prefix}: {what}"[:400]
 
 

@@ -45,9 +45,19 @@ QUIET_TITLES = frozenset({"PASSES", "XPASSES", "warnings summary", "slowest dura
 MARKERS = lazy(
     r"^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$|"
     r"^ImportError while loading conftest |^INTERNALERROR> |^ERROR: (?:file or directory )?not found: |"
-    r"^_{3,} (?:ERROR collecting|ERROR at setup of|ERROR at teardown of|test_)\S",
+    r"^_{3,} (?:ERROR collecting |ERROR at setup of |ERROR at teardown of |test_)\S|"
+    r"^ImportError while importing test module '",
     re.M,
 )
+BARE_TITLE = lazy(r"ERROR collecting .+|ERROR at \w+ of .+|(?:\[doctest\] )?[A-Za-z_][\w.]*(?:\[.*\])?")
+"""What a section header outside a FAILURES/ERRORS region must say to count as one (a test's name,
+`ERROR collecting ...`, `ERROR at setup of ...`)."""
+IMPORT_BLOCK = lazy(r"^ImportError while importing test module '(?P<path>[^'\n]+)'\.", re.M)
+E_LINE = lazy(r"^E(?:[ \t]|$)", re.M)
+CAPTURED = lazy(r"^-{3,} .+ -{3,}$", re.M)
+OWN_REPORTS = lazy(r"^ImportError while loading conftest |^INTERNALERROR> ", re.M)
+"""Reports read elsewhere (`detect/pytest.py`, `pytest_session.py`): never part of a section."""
+_BLANK_LINE = lazy(r"\n[ \t]*(?:\n|\Z)")
 
 
 @dataclass(frozen=True)
@@ -71,7 +81,10 @@ def _banners(text: str) -> list[Banner]:
 
 @dataclass
 class Section:
-    """One `____ title ____` block of a FAILURES or ERRORS report: [start, end) in the text."""
+    """One `____ title ____` block of a FAILURES or ERRORS report: [start, end) in the text.
+
+    `report` is empty for a section whose report banner is not in the output (a paste, `| tail`);
+    its title is empty for the cut-off end of a section at the top of the output."""
 
     title: str
     report: str
@@ -128,6 +141,7 @@ def layout(text: str) -> PytestLayout:
         SummaryEntry(m["word"], m["id"], m["message"] or "", m.start(), m.end())
         for m in SUMMARY_ENTRY.finditer(text)
     ]
+    found.sections = sorted(found.sections + _bare_sections(text, found), key=lambda s: s.start)
     return found
 
 
@@ -153,6 +167,106 @@ def _sections(text: str, report: str, start: int, end: int) -> list[Section]:
     ]
 
 
+def _bare_sections(text: str, found: PytestLayout) -> list[Section]:
+    """Sections outside any FAILURES/ERRORS region: their banner was cut (`| tail`) or not pasted.
+
+    A `____ test_x ____` header, an `ImportError while importing test module` block, or the end
+    of a section cut at the top of the output; each only when it reads as a failure (`E` lines
+    or a traceback before any captured output), so passing runs stay silent."""
+    covered = [(s, e) for t, s, e in found.regions if t in REPORT_TITLES | QUIET_TITLES]
+    stops = [b.start for b in found.banners] + [e.start for e in found.entries] + [len(text)]
+    stops += [m.start() for m in OWN_REPORTS.finditer(text)]
+    if found.final is not None:
+        stops.append(found.final.start())
+    heads = [
+        m for m in SECTION.finditer(text)
+        if not _inside(m.start(), covered) and BARE_TITLE.fullmatch(m.group("title"))
+    ]  # fmt: skip
+    stops += [head.start() for head in heads]
+    sections = [
+        Section(head.group("title"), "", head.start(), head.end() + 1, _next_stop(stops, head.end()))
+        for head in heads
+    ]
+    sections += _import_blocks(text, covered + [(s.start, s.end) for s in sections], stops)
+    sections = [s for s in sections if _reads_as_failure(text, s)]
+    top = min([*stops, *(s.start for s in sections)])
+    if _has_e_lines(text, 0, top):  # not a traceback alone: one a test printed (`-s`) comes first too
+        sections.append(Section("", "", 0, 0, top))
+    return sections
+
+
+def _import_blocks(text: str, taken: list[tuple[int, int]], stops: list[int]) -> list[Section]:
+    """`ImportError while importing test module '...'` pasted without its `ERROR collecting` header."""
+    blocks = []
+    for match in IMPORT_BLOCK.finditer(text):
+        if _inside(match.start(), taken):
+            continue
+        blank = _BLANK_LINE.search(text, match.end())
+        end = min(blank.start() if blank else len(text), _next_stop(stops, match.end()))
+        title = f"ERROR collecting {match.group('path')}"
+        blocks.append(Section(title, "", match.start(), match.start(), end))
+    return blocks
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _next_stop(stops: list[int], position: int) -> int:
+    return min((stop for stop in stops if stop > position), default=position)
+
+
+def _reads_as_failure(text: str, section: Section) -> bool:
+    """`E` lines or a traceback (`--tb=native`) before the section's captured output."""
+    before_captured = text[section.body : _captured_start(text, section.body, section.end)]
+    traceback = "Traceback (most recent call last)" in before_captured
+    return traceback or _has_e_lines(text, section.body, section.end)
+
+
+def _has_e_lines(text: str, start: int, end: int) -> bool:
+    return E_LINE.search(text, start, _captured_start(text, start, end)) is not None
+
+
+def _captured_start(text: str, start: int, end: int) -> int:
+    captured = CAPTURED.search(text, start, end)
+    return captured.start() if captured else end
+
+
+def cut_section_entry(
+    found: PytestLayout, section: Section, claimed: set[str], files: set[str], text: str
+) -> SummaryEntry | None:
+    """The summary entry of the section whose top `| tail` cut off (the section at the top).
+
+    Reports list sections in the summary's order, so its test is the one just before the first
+    whole section of the same word (FAILED or ERROR) — or the one whose `def` the section shows —
+    among the entries no whole section claims, whose file its traceback (`files`) shows — or the
+    only such entry (`| tail` may have cut the test module's own frame too)."""
+    word = _cut_section_word(found, section)
+    same = [entry for entry in found.failing_entries() if entry.word == word]
+    first_whole = next((i for i, entry in enumerate(same) if entry.test_id in claimed), len(same))
+    unclaimed = [entry for entry in same[:first_whole] if entry.test_id not in claimed]
+    candidates = [entry for entry in unclaimed if entry.test_id.split("::", 1)[0] in files]
+    body = text[section.start : section.end]
+    shown = [entry for entry in candidates if f"def {_function_name(entry.test_id)}(" in body]
+    pool = shown or candidates or (unclaimed if len(unclaimed) == 1 else [])
+    return pool[-1] if pool else None
+
+
+def _cut_section_word(found: PytestLayout, section: Section) -> str:
+    """ERROR when the cut section belongs to the ERRORS region (it comes before FAILURES)."""
+    banner = next((b for b in found.banners if b.start == section.end), None)
+    following = next((s for s in found.sections if s.start == section.end), None)
+    if banner is not None and banner.title == "FAILURES":
+        return "ERROR"
+    if following is not None:
+        return "ERROR" if following.title.startswith("ERROR ") else "FAILED"
+    return "FAILED" if any(entry.word == "FAILED" for entry in found.entries) else "ERROR"
+
+
+def _function_name(test_id: str) -> str:
+    return test_id.rsplit("::", 1)[-1].split("[", 1)[0]
+
+
 def report_spans(text: str) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
     """Where pytest reports failures itself (FAILURES / ERRORS regions, INTERNALERROR lines), and
     the span of its session (None when the output holds no pytest run)."""
@@ -160,6 +274,7 @@ def report_spans(text: str) -> tuple[list[tuple[int, int]], tuple[int, int] | No
         return [], None
     found = layout(text)
     spans = [(start, end) for title, start, end in found.regions if title in REPORT_TITLES]
+    spans += [(section.start, section.end) for section in found.sections if not section.report]
     internal = [m.span() for m in re.finditer(r"^INTERNALERROR> .*$", text, re.M)]
     return spans + internal, found.session
 

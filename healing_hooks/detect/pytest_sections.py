@@ -31,7 +31,6 @@ LOCATION_LINE = lazy(
 )
 FIXTURE_FILE = lazy(r"^file (?P<file>.+), line (?P<line>\d+)$")
 _FIXTURE_HINT = lazy(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
-CAPTURED = lazy(r"^-{3,} .+ -{3,}$")
 _DOCTEST = lazy(r"^Expected:\n(?P<expected>(?:    .*\n)*?)Got:\n(?P<got>(?:    .*(?:\n|\Z))*)", re.M)
 
 
@@ -53,13 +52,15 @@ class Failure:
     explanation: list[str] = field(default_factory=list)
     text: str = ""
     header: str = ""
+    inside_pytest: bool = False
+    """Every traceback entry is pytest's (or pluggy's) own code: pytest itself failed."""
 
 
 def body_lines(text: str, start: int, end: int) -> list[Line]:
     """The section's lines up to its captured-output blocks."""
     lines: list[Line] = []
     for offset, content in text_lines(text[:end], start):
-        if CAPTURED.match(content):
+        if report.CAPTURED.match(content):
             break
         lines.append((offset, content))
     return lines
@@ -161,9 +162,9 @@ def read_exception(failure: Failure, explanation: list[Line], raised: str, root:
             return
     for offset, content in explanation:
         match = EXCEPTION_LINE.match(content)
-        if match and match.group("message") is not None and is_exception_name(match.group("type")):
+        if match and is_exception_name(match.group("type")):  # `E   ImportError` has no message
             failure.exception = match.group("type")
-            failure.message = match.group("message").strip()
+            failure.message = (match.group("message") or "").strip()
             failure.evidence, failure.offset = content.strip(), offset
             return
     if explanation:
@@ -176,6 +177,7 @@ def read_exception(failure: Failure, explanation: list[Line], raised: str, root:
 
 
 def is_exception_name(name: str) -> bool:
+    """Whether `name` reads as an exception class (`ValueError`, `pkg.errors.Invalid`, `Failed`)."""
     last = name.rsplit(".", 1)[-1]
     return (
         last[:1].isupper()
@@ -192,8 +194,8 @@ def read_summary_message(failure: Failure, entry: report.SummaryEntry) -> None:
     """Exception and message from a `FAILED id - message` line (pytest may have cut it with ...)."""
     message = entry.message
     match = EXCEPTION_LINE.match(message)
-    if match and match.group("message") is not None and is_exception_name(match.group("type")):
-        failure.exception, failure.message = match.group("type"), match.group("message")
+    if match and is_exception_name(match.group("type")):
+        failure.exception, failure.message = match.group("type"), match.group("message") or ""
     else:
         failure.message = message
         failure.exception = failure.exception or ("AssertionError" if message.startswith("assert") else "")

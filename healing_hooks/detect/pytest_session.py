@@ -165,9 +165,9 @@ def quiet_claim(found: report.PytestLayout, text: str, *, passed: bool) -> Findi
                 for p in (report.PROGRESS, report.BARE_PROGRESS, report.VERBOSE, report.MARKERS)
             )
             start = min((m.start() for m in firsts if m is not None), default=end)
-        if not passed:
-            first_report = next((s for t, s, _ in found.regions if t in report.REPORT_TITLES), end)
-            end = min(end, first_report)
+        if not passed:  # up to the first report, with or without its banner (`| tail`)
+            reports = [s for t, s, _ in found.regions if t in report.REPORT_TITLES]
+            end = min([end, *reports, *(section.start for section in found.sections)])
         spans.append([start, end])
     spans += [[s, e] for t, s, e in found.regions if t in report.QUIET_TITLES]
     spans += [[e.start, e.end] for e in found.entries if e.word in ("PASSED", "XFAIL", "XPASS")]

@@ -77,6 +77,7 @@ def test_passing_runs_stay_quiet(case: Case, recorded: dict[str, Recorded]) -> N
 
 
 PLACES = {"default", "quiet", "very-quiet", "verbose", "tb-short", "tb-native", "all-summary", "colour"}
+PLACES |= {"tail"}  # `| tail -40` cuts the ERRORS banner and the setup error's top, not its place
 
 
 @pytest.mark.parametrize("variant", sorted(pyruns.MIXED_VARIANTS))
@@ -90,7 +91,7 @@ def test_every_output_style(variant: str, recorded: dict[str, Recorded]) -> None
         assert finding.category == category, test_id
         assert finding.location is not None and finding.location.file == file, test_id
         setup_error = "broken" in test_id
-        has_line = variant in PLACES or (variant in ("tb-line", "tail") and not setup_error)
+        has_line = variant in PLACES or (variant == "tb-line" and not setup_error)
         assert finding.location.line == (line if has_line else None), test_id
     if variant != "tb-no":  # only the summary line, which pytest cuts at "...got an unex..."
         assert findings["tests/test_more.py::test_type"].details["argument"] == "discount"
@@ -330,3 +331,89 @@ def test_no_regex_backtracks_on_adversarial_lines(name: str) -> None:
         python_findings(obs, text)
         summarize_test_run("pytest", text, 1)
         assert time.perf_counter() - started < 1.0, head
+
+
+# --- Reports whose FAILURES/ERRORS banner is cut off (`| tail`) --------------------------------
+
+LONG_TEST = "from shop.cart import Cart\n\n\ndef test_sum_of_many():\n    cart = Cart()\n"
+LONG_TEST += "".join(f"    cart.add({n})  # item {n}\n" for n in range(24))
+LONG_TEST += "    assert cart.total() == 276\n\n\ndef test_empty():\n    assert Cart().total() == 1\n"
+"""Two failing tests; the first shows 26 lines of source, so `| tail -n 30` cuts into it."""
+
+CHAIN = {f"shop/layer{n}.py": f"from shop.layer{n + 1} import step\n" for n in range(12)}
+CHAIN["shop/layer12.py"] = "from shop.cart import Coupon\n\n\ndef step():\n    return Coupon\n"
+"""An import chain through 13 modules to a name that does not exist (shop/layer12.py:1)."""
+ORDERS_TEST = "from shop.layer0 import step\n\n\ndef test_step():\n    step()\n"
+
+
+def hook_findings(rec: Recorded) -> list[Finding]:
+    """What the hook finds in the run, as Claude Code sends it (a pipe's success or a failure)."""
+    return [f for f in pyruns.analysed(to_payload(rec), str(rec.root)) if f.severity != "low"]
+
+
+def places(findings: list[Finding]) -> list[tuple[str, str, str]]:
+    return [(f.category, str(f.location), str(f.details.get("test_id"))) for f in findings]
+
+
+def test_tail_cut_into_the_first_failure_still_reads_both(tmp_path: Path) -> None:
+    """The FAILURES banner and test_sum_of_many's header are cut; its `E` lines and place are not."""
+    rec, _ = run(tmp_path, shop({"tests/test_totals.py": LONG_TEST}), "pytest 2>&1 | tail -n 30")
+    assert "=== FAILURES ===" not in rec.output and "test_sum_of_many ___" not in rec.output
+    assert places(hook_findings(rec)) == [
+        ("test", "tests/test_totals.py:30", "tests/test_totals.py::test_sum_of_many"),
+        ("test", "tests/test_totals.py:34", "tests/test_totals.py::test_empty"),
+    ], rec.output
+
+
+def test_tail_of_a_collection_error_names_the_broken_import(tmp_path: Path) -> None:
+    files = shop({**CHAIN, "tests/test_orders.py": ORDERS_TEST})
+    rec, _ = run(tmp_path, files, "pytest 2>&1 | tail -n 30")
+    assert "ERROR collecting" not in rec.output and "ImportError while importing" not in rec.output
+    (first, *_) = hook_findings(rec)
+    assert (first.category, str(first.location)) == ("import", "shop/layer12.py:1"), rec.output
+    assert (first.details["test_id"], first.details["name"]) == ("tests/test_orders.py", "Coupon")
+
+
+def test_collection_error_section_without_its_banner(tmp_path: Path) -> None:
+    """`tail` keeps the `ERROR collecting` header but not the ERRORS banner above it."""
+    files = shop({**CHAIN, "tests/test_orders.py": ORDERS_TEST})
+    full, _ = run(tmp_path / "full", files, "pytest")
+    after_header = full.output.split("ERROR collecting tests/test_orders.py", 1)[1].count("\n")
+    rec, _ = run(tmp_path / "tail", files, f"pytest 2>&1 | tail -n {after_header}")
+    assert rec.output.startswith("_") and "=== ERRORS ===" not in rec.output, rec.output
+    (first, *_) = hook_findings(rec)
+    assert (first.category, str(first.location)) == ("import", "shop/layer12.py:1"), rec.output
+    assert first.details["test_id"] == "tests/test_orders.py"
+
+
+def test_bare_importerror_is_an_import_problem(tmp_path: Path) -> None:
+    """`raise ImportError` prints `E   ImportError` with no message: not an assertion."""
+    files = shop({"shop/legacy.py": "raise ImportError\n", "tests/test_legacy.py": "import shop.legacy\n"})
+    rec, _ = run(tmp_path, files, "pytest 2>&1 | tail -n 12")
+    (first, *_) = hook_findings(rec)
+    assert (first.category, str(first.location)) == ("import", "shop/legacy.py:1"), rec.output
+    assert first.message.endswith("ImportError"), first.message
+
+
+def test_head_keeps_the_report_without_the_summary(tmp_path: Path) -> None:
+    """`| head` cuts test_empty's place and the summary: its test and file still come."""
+    rec, _ = run(tmp_path, shop({"tests/test_totals.py": LONG_TEST}), "pytest 2>&1 | head -n 50")
+    assert "short test summary info" not in rec.output and "test_totals.py:34" not in rec.output
+    assert places(hook_findings(rec)) == [
+        ("test", "tests/test_totals.py:30", "tests/test_totals.py::test_sum_of_many"),
+        ("test", "tests/test_totals.py", "tests/test_totals.py::test_empty"),
+    ], rec.output
+
+
+PRINTS_E_LINES = source("""
+    def test_prints():
+        print("E   this line only looks like pytest's")
+        print("tests/test_prints.py:3: AssertionError")
+""")
+
+
+def test_passing_report_cut_by_tail_stays_quiet(tmp_path: Path) -> None:
+    """`-rP` sections of passing tests, their PASSES banner cut: captured output, no failure."""
+    rec, _ = run(tmp_path, shop({"tests/test_prints.py": PRINTS_E_LINES}), "pytest -rP 2>&1 | tail -n 5")
+    assert "PASSES" not in rec.output and "test_prints ___" in rec.output, rec.output
+    assert hook_findings(rec) == []
