@@ -37,6 +37,7 @@ CUT_LEVEL = lazy(r"^(?P<cut>[a-z]*)(?P<bracket>\[?E?\d{0,4}\])?: (?P<message>.+)
 BRACKET_CODE = lazy(r"\[(?P<code>E\d{4})\]")
 NOT_A_HEADER = lazy(r"^(?:(?:note|help|suggestion)(?:\[\w+\])?:|(?:error|warning)\[|\d+\s*\||\.\.\.)")
 EXPLAIN_ONE = lazy(r"^For more information about this error, try `rustc --explain (?P<code>E\d{4})`", re.M)
+NOT_COMPILED = lazy(r"^error: [Cc]ould not compile `(?P<name>[\w-]+)`", re.M)
 COMPILING = lazy(r"^ {2,12}(?:Compiling|Checking) (?P<name>[\w-]+) v\d", re.M)
 ERROR_SUFFIXES = frozenset("error"[i:] for i in range(5))
 WARNING_SUFFIXES = frozenset("warning"[i:] for i in range(7))
@@ -234,16 +235,20 @@ def _continues_a_header(text: str, start: int) -> bool:
 
 
 def _loose_header(text: str, line: str, start: int) -> Header:
-    """Level, code and message of a damaged header line; the code, when the line lost it, from
-    rustc's `For more information about this error, try `rustc --explain E....``."""
+    """Level, code and message of a damaged header line: a warning when the line or its lint note
+    says so; the code, when the line lost it, from rustc's `For more information about this error,
+    try `rustc --explain E....`` (not for a parse error: those have none)."""
     cut = CUT_LEVEL.match(line)
     level, message = "error", line.strip()
     if cut and (cut["bracket"] or cut["cut"] in ERROR_SUFFIXES | WARNING_SUFFIXES):
         message = cut["message"].strip()
         level = "warning" if cut["cut"] and cut["cut"] in WARNING_SUFFIXES else "error"
+    body_end = text.find("\n\n", start)
+    if "`#[warn(" in text[start : body_end if body_end != -1 else len(text)]:
+        level = "warning"  # rustc's note on a warning's first occurrence: `#[warn(lint)]` on by default
     coded = BRACKET_CODE.search(line)
     code = coded["code"] if coded else None
-    if code is None and level == "error":
+    if code is None and level == "error" and not rules().syntax.search(message):
         explained = EXPLAIN_ONE.search(text, start)
         code = explained["code"] if explained else None
     return Header(level, code, message, start, start + len(line), line.strip()[:500], loose=True)
@@ -254,6 +259,11 @@ def compiled_crates(text: str) -> set[str]:
     if "Compiling " not in text and "Checking " not in text:
         return set()
     return {match["name"].replace("-", "_") for match in COMPILING.finditer(text)}
+
+
+def failed_packages(text: str) -> set[str]:
+    """The packages cargo could not compile in this output, by the name `use` knows them."""
+    return {match["name"].replace("-", "_") for match in NOT_COMPILED.finditer(text)}
 
 
 def _diagnostic(header: Header, text: str, root: str, tool: str) -> Finding | None:

@@ -238,11 +238,13 @@ def _cargo_add(diagnostic: Diagnostic, obs: Observation) -> Remedy | None:
 def _compiled_crate(diagnostic: Diagnostic, text: str, obs: Observation) -> Remedy | None:
     """A crate rustc calls missing that cargo compiled: the edition (2015 needs `extern crate`) or
     this package's own `[dependencies]` is the cause, not the registry."""
-    from healing_hooks.detect.rust import compiled_crates  # only when a rust finding needs it
+    from healing_hooks.detect.rust import compiled_crates, failed_packages  # only when needed here
 
     name = missing_crate(diagnostic)
     if name is None or name.replace("-", "_") not in compiled_crates(text):
         return None
+    if name.replace("-", "_") in failed_packages(text):
+        return situation("own-package", diagnostic.code, crate=name)
     manifest = nearest_manifest(obs, diagnostic.file)
     edition = manifest_edition(manifest) if manifest else "unknown"
     where = relative(obs, manifest) if manifest else ""

@@ -631,12 +631,15 @@ def test_use_after_move_with_its_header_cut(cargo: Any, cut: Any) -> None:
     assert error.details["suggestions"][0]["code"] == "    let n = count(names.clone());"
 
 
-def test_warning_with_a_cut_header_stays_a_warning(cargo: Any) -> None:
+@pytest.mark.parametrize("cut", [3, len("warning: ")], ids=["ning", "no-prefix"])
+def test_warning_with_a_cut_header_stays_a_warning(cargo: Any, cut: int) -> None:
+    """`ning: unused variable` says warning; `unused variable` alone has its `#[warn(...)]` note."""
     run = cargo({"src/lib.rs": "pub fn f() {\n    let unused = 1;\n}\n"})
     start = run.text.index("warning: unused variable")
-    pasted = run.text[start + 3 :]
+    pasted = run.text[start + cut :]
     [warning] = parse_rust(observe("cargo build", pasted, str(run.root)), pasted)
     assert (warning.category, warning.severity, place(warning)) == ("lint", "low", "src/lib.rs:2:9")
+    assert warning.details["code"] == "unused_variables"
 
 
 def test_notes_with_their_own_span_are_no_headers(cargo: Any) -> None:

@@ -120,6 +120,20 @@ def test_module_path_inside_the_crate_gets_no_cargo_add(tmp_path: Path) -> None:
     assert "mod SseTransport" not in text  # a type, not a module file
 
 
+def test_the_package_naming_itself_is_told_crate_not_cargo_add(tmp_path: Path) -> None:
+    """A binary without a library target `use`s its own package's name; rustc proposes `cargo add`."""
+    files = {
+        "Cargo.toml": '[package]\nname = "my-tool"\nversion = "0.1.0"\nedition = "2021"\n',
+        "src/main.rs": "mod util;\nuse my_tool::util::f;\n\nfn main() {\n    f();\n}\n",
+        "src/util.rs": "pub fn f() {}\n",
+    }
+    broken = run(tmp_path, "cargo build --offline", files)
+    error = resolve_error(plan(tmp_path, broken).findings)
+    text = advice(error.remedy)
+    assert "cargo add my_tool" not in text and error.remedy is not None and error.remedy.command is None
+    assert "write `crate::…`" in text
+
+
 def test_a_crate_rustc_calls_missing_still_gets_cargo_add(tmp_path: Path) -> None:
     files = {
         "Cargo.toml": '[package]\nname = "net"\nversion = "0.1.0"\nedition = "2021"\n',
