@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _MISSING = object()
 FIELDS = "__record_fields__"
+PLAN = "__record_plan__"
 
 
 class FrozenInstanceError(AttributeError):
@@ -50,14 +51,6 @@ class Field:
         self.factory = factory
         self.repr = repr
         self.compare = compare
-
-    def initial(self) -> object:
-        """The value of an unset field; raises TypeError when the field has no default."""
-        if self.factory is not None:
-            return self.factory()
-        if self.default is _MISSING:
-            raise TypeError(f"missing argument {self.name!r}")
-        return self.default
 
 
 def field(
@@ -86,6 +79,7 @@ def _make(cls: type, frozen: bool) -> type:
             else:
                 setattr(cls, name, spec.default)
     setattr(cls, FIELDS, tuple(own))
+    setattr(cls, PLAN, _Plan(tuple(own)))
     methods: dict[str, object] = {"__init__": _init, "__repr__": _repr, "__eq__": _eq}
     if frozen:
         methods |= {"__setattr__": _refuse, "__delattr__": _refuse, "__hash__": _hash}
@@ -97,19 +91,44 @@ def _make(cls: type, frozen: bool) -> type:
     return cls
 
 
+class _Plan:
+    """What `__init__` needs of a record class, worked out once."""
+
+    __slots__ = ("defaults", "factories", "names", "order")
+
+    def __init__(self, specs: tuple[Field, ...]) -> None:
+        self.order = tuple(spec.name for spec in specs)
+        self.names = frozenset(self.order)
+        self.defaults = {s.name: s.default for s in specs if s.factory is None and s.default is not _MISSING}
+        self.factories = tuple((s.name, s.factory) for s in specs if s.factory is not None)
+
+
 def _init(self: object, *args: object, **kwargs: object) -> None:
-    specs: tuple[Field, ...] = getattr(type(self), FIELDS)
-    if len(args) > len(specs):
-        raise TypeError(f"{type(self).__name__}() takes {len(specs)} arguments, {len(args)} given")
-    values = self.__dict__
-    for spec, value in zip(specs, args, strict=False):
-        values[spec.name] = value
-    for spec in specs[len(args) :]:
-        value = kwargs.pop(spec.name, _MISSING)
-        values[spec.name] = spec.initial() if value is _MISSING else value
-    if kwargs:
-        unknown = next(iter(kwargs))
-        raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument {unknown!r}")
+    cls = type(self)
+    plan: _Plan = getattr(cls, PLAN)
+    if args:
+        if len(args) > len(plan.order):
+            raise TypeError(f"{cls.__name__}() takes {len(plan.order)} arguments, {len(args)} given")
+        given = dict(zip(plan.order, args))  # noqa: B905 (fewer arguments than fields is normal)
+        if kwargs and not given.keys().isdisjoint(kwargs):
+            raise TypeError(f"{cls.__name__}() got two values for {min(given.keys() & kwargs)!r}")
+        values = {**plan.defaults, **given, **kwargs}
+    else:
+        values = {**plan.defaults, **kwargs}
+    for name, factory in plan.factories:
+        if name not in values:
+            values[name] = factory()
+    if len(values) != len(plan.order) or not values.keys() <= plan.names:
+        _refuse_arguments(cls, values, plan)
+    object.__setattr__(self, "__dict__", values)
+
+
+def _refuse_arguments(cls: type, values: dict[str, object], plan: _Plan) -> None:
+    unknown = sorted(values.keys() - plan.names)
+    if unknown:
+        raise TypeError(f"{cls.__name__}() got an unexpected keyword argument {unknown[0]!r}")
+    missing = [name for name in plan.order if name not in values]
+    raise TypeError(f"missing argument {missing[0]!r}")
 
 
 def _repr(self: object) -> str:
