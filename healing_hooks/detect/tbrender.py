@@ -34,8 +34,9 @@ _IPYTHON_ARROW = lazy(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
 _IPYTHON_CONTEXT = lazy(r"^\s+\d+\s")
 _EXCEPTION = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
 _LOGURU_FRAME = lazy(r'^> (?=File ")')
-_WRAPPED_FILE = lazy(r'^\s+File(?: "[^"]*)?$')
-"""A frame line cut after `File` (or inside its path) by a console that wraps long lines."""
+_WRAPPED_FILE = lazy(r'^\s+File(?: "[^"]*|(?: "[^"]*", line \d+,))?\s*$')
+"""A frame line cut by a console that wraps long lines: after `File`, inside its path, or before
+`in function`."""
 _JOINED_FRAME = lazy(r'^File "(?P<file>[^"]+)", line (?P<line>\d+)(?P<rest>, in .*)?$')
 MAX_WRAPPED_LINES = 5
 
@@ -176,7 +177,8 @@ def _joined_frame(block: Sequence[Line], position: int) -> tuple[str | None, int
     joined = block[position][1].strip()
     pieces = block[position + 1 : position + 1 + MAX_WRAPPED_LINES]
     for used, (_, content) in enumerate(pieces, 2):
-        joined += content.strip() if joined != "File" else " " + content.strip()
+        inside_path = joined.count('"') % 2 == 1  # a path is cut anywhere, words at spaces
+        joined += content.strip() if inside_path else " " + content.strip()
         frame = _JOINED_FRAME.match(joined)
         if frame is not None:
             return f'  File "{frame["file"]}", line {frame["line"]}{frame["rest"] or ""}', used

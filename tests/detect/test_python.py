@@ -8,7 +8,9 @@ environments print them; colour codes come from a real Python 3.13 with PYTHON_C
 from __future__ import annotations
 
 import re
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from healing_hooks.detect import detect
 from healing_hooks.detect.python import python_findings
 from healing_hooks.detect.python_errors import classify_exception, is_project_module
 from healing_hooks.detect.text import clean_output
+from healing_hooks.detect.tracebacks import Frame, innermost_project_frame, project_rank
 from healing_hooks.findings import Finding
 from healing_hooks.observation import Observation, observation_from_payload
 from tests.corpus import cases_python
@@ -466,7 +469,7 @@ def test_every_finding_mentions_its_evidence(recorded: dict[str, Recorded]) -> N
         assert finding.details["evidence"] in finding_text(finding)
 
 
-PASTED = {
+PASTED: dict[str, Callable[[str], str]] = {
     "on one line": lambda text: " ".join(text.split("\n")),
     "blank lines between lines": lambda text: "\n\n".join(text.split("\n")),
     "without its first line": lambda text: text.split("\n", 1)[1],
@@ -579,3 +582,208 @@ def test_a_log_of_many_retried_errors_gives_the_last_few(tmp_path: Path) -> None
     assert len(findings) == 10
     assert [f.severity for f in findings].count("high") == 1
     assert findings[-1].details["exception"] == "FileNotFoundError"
+
+
+# --- where a traceback happened, and what to do: shapes from pasted issues, run for real ---------
+
+
+def advice_of(finding: Finding) -> str:
+    """The remedy as the agent gets it (summary, command, steps)."""
+    return str(finding.remedy.to_dict()) if finding.remedy is not None else ""
+
+
+@pytest.mark.parametrize(
+    ("module", "statement"),
+    [
+        ("email", "from email.mime.text import MIMEText"),  # a standard-library package
+        ("causalnex", "from causalnex.structure import StructureModel"),  # a package on PyPI
+    ],
+)
+def test_a_script_named_like_the_package_it_imports_shadows_it(
+    module: str, statement: str, tmp_path: Path
+) -> None:
+    """`python email.py` importing `email.mime`: the script is imported as `email`, not a package."""
+    rec, _ = run(tmp_path, {f"{module}.py": f"{statement}\n\nprint('ok')\n"}, f"python {module}.py")
+    assert f"'{module}' is not a package" in rec.output
+    first = pyruns.analysed(to_payload(rec), str(rec.root))[0]
+    assert (first.category, first.details["kind"], str(first.location)) == (
+        "import",
+        "shadowed-module",
+        f"{module}.py:1",
+    )
+    assert first.playbook == "shadowed-module"
+    assert f"`{module}.py` shadows the package `{module}`" in advice_of(first)
+    assert "pip install" not in advice_of(first)
+
+
+NEVER_AWAITED = source("""
+    import asyncio
+
+
+    async def fetch():
+        await asyncio.sleep(0)
+        return 1
+
+
+    def main():
+        print(fetch())
+
+
+    main()
+""")
+
+
+def test_a_coroutine_never_awaited_is_advised_to_be_awaited(tmp_path: Path) -> None:
+    rec, _ = run(tmp_path, {"fetch.py": NEVER_AWAITED}, "python fetch.py")
+    assert "coroutine 'fetch' was never awaited" in rec.output
+    first = pyruns.analysed(to_payload(rec), str(rec.root))[0]
+    assert (first.category, str(first.location), first.playbook) == (
+        "async",
+        "fetch.py:10",
+        "coroutine-never-awaited",
+    )
+    assert re.search(r"add `await`|asyncio\.run", advice_of(first)), advice_of(first)
+    assert "Remove `await`" not in advice_of(first)
+
+
+EXCEPT_NOT_IMPORTED = source("""
+    import subprocess
+
+
+    def run():
+        try:
+            subprocess.run(["sleep", "5"], timeout=0.1)
+        except TimeoutExpired:
+            return None
+
+
+    run()
+""")
+
+
+def test_an_except_clause_naming_a_class_never_imported(tmp_path: Path) -> None:
+    """TimeoutExpired, then `NameError: name 'TimeoutExpired'`: the fix is the import, not the timeout."""
+    rec, _ = run(tmp_path, {"runner.py": EXCEPT_NOT_IMPORTED}, "python runner.py")
+    assert "During handling of the above exception" in rec.output
+    first = pyruns.analysed(to_payload(rec), str(rec.root))[0]
+    assert (first.category, first.severity, str(first.location)) == ("name", "high", "runner.py:7")
+    assert (first.details["defined_in"], first.playbook) == ("subprocess", "undefined-name")
+    assert "from subprocess import TimeoutExpired" in advice_of(first)
+    assert "command-timeout" not in advice_of(first)
+
+
+INSTALLED_TOOL = {
+    "fakepkg/__init__.py": "",
+    "fakepkg/cli.py": source("""
+        from fakepkg.util import run_command
+
+
+        def main():
+            run_command(["sleep", "5"])
+    """),
+    "fakepkg/util.py": source("""
+        import subprocess
+
+
+        def run_command(command):
+            return subprocess.run(command, timeout=0.1)
+    """),
+    "launcher": "import sys\n\nfrom fakepkg.cli import main\n\nsys.exit(main())\n",
+}
+INSTALL_AND_RUN = (
+    'env=$(cd .. && pwd)/env && python -m venv --without-pip "$env" && '
+    'site=$("$env/bin/python" -c "import sysconfig; print(sysconfig.get_paths()[\\"purelib\\"])") && '
+    'mv fakepkg "$site/" && mv launcher "$env/bin/fakepkg" && "$env/bin/python" "$env/bin/fakepkg"'
+)
+
+
+def test_a_console_script_of_an_installed_package_is_placed_in_the_package(tmp_path: Path) -> None:
+    """No project frame: the package's frame that called the standard library, not the `bin/` launcher."""
+    rec, _ = run(tmp_path, INSTALLED_TOOL, INSTALL_AND_RUN)
+    assert "subprocess.TimeoutExpired" in rec.output and "/env/bin/fakepkg" in rec.output, rec.output
+    first = pyruns.analysed(to_payload(rec), str(rec.root))[0]
+    assert first.category == "timeout" and first.location is not None
+    assert (first.location.file.endswith("site-packages/fakepkg/util.py"), first.location.line) == (True, 5)
+
+
+WRAPPED_BY_RICH = source("""
+    import sys
+    import traceback
+
+    from rich.console import Console
+    from rich.padding import Padding
+
+    sys.path.insert(0, "deep_folder_name_for_a_long_path/another_nested_level_of_folders")
+    import subprocess_code_interpreter
+
+    try:
+        subprocess_code_interpreter.start_process()
+    except Exception:
+        Console(width=80).print(Padding(traceback.format_exc(), (0, 0, 0, 2)))
+        sys.exit(1)
+""")
+DEEP_MODULE = source("""
+    import subprocess
+
+
+    def start_process():
+        return subprocess.Popen(["no-such-program-here"])
+""")
+
+
+def test_a_traceback_wrapped_by_a_console_is_read(tmp_path: Path) -> None:
+    """rich printing `format_exc()` at 80 columns: `File` alone, the path and `in f` on the next lines."""
+    pytest.importorskip("rich")
+    files = {
+        "app.py": WRAPPED_BY_RICH,
+        "deep_folder_name_for_a_long_path/another_nested_level_of_folders/subprocess_code_interpreter.py": (
+            DEEP_MODULE
+        ),
+    }
+    rec, obs = run(tmp_path, files, f"{sys.executable} app.py")
+    assert re.search(r"^ +File +$", rec.output, re.M), rec.output
+    (finding,) = python_findings(obs, clean_output(obs.output))
+    assert (finding.category, finding.severity, finding.location is not None) == ("runtime", "high", True)
+    assert finding.location is not None
+    assert (finding.location.file.endswith("/subprocess_code_interpreter.py"), finding.location.line) == (
+        True,
+        5,
+    )
+    assert finding.details["exception"] == "FileNotFoundError"
+    assert [f["function"] for f in finding.details["frames"]][-3:] == [
+        "start_process",
+        "__init__",
+        "_execute_child",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file", "rank"),
+    [
+        ("app/models.py", 2),
+        ("bin/manage", 2),  # the project's own script
+        ("/elsewhere/scripts/MethylC.py", 1),  # a pasted traceback from another machine
+        ("index.pyx", 0),  # Cython sources of an installed package, printed relative
+        ("pandas/_libs/hashtable_class_helper.pxi", 0),
+        ("<frozen importlib._bootstrap>", 0),
+        ("<string>", 0),
+        ("./python3.3/threading.py", 0),  # an embedded interpreter's library without lib/
+        ("C:/Python39/lib/subprocess.py", 0),
+        ("/usr/lib/python-exec/python3.9/fangfrisch", 0),  # Gentoo's console-script wrapper
+        ("/home/me/.local/bin/fangfrisch", 0),  # a console-script launcher
+        ("C:/Users/me/AppData/Roaming/Scripts/tool.exe/__main__.py", 0),
+        ("/usr/lib/python3.9/site-packages/fangfrisch/util.py", 0),
+    ],
+)
+def test_project_rank(file: str, rank: int, tmp_path: Path) -> None:
+    assert project_rank(file, str(tmp_path)) == rank
+
+
+def test_without_project_frames_the_installed_package_beats_the_standard_library(tmp_path: Path) -> None:
+    frames = [
+        Frame("/usr/bin/tool", 33, "<module>", 0),
+        Frame("/usr/lib/python3.9/site-packages/tool/util.py", 92, "run_command", 1),
+        Frame("/usr/lib/python3.9/subprocess.py", 1178, "_check_timeout", 2),
+    ]
+    place = innermost_project_frame(frames, str(tmp_path))
+    assert place is not None and (place.file, place.line) == (frames[1].file, 92)
