@@ -63,8 +63,9 @@ FIX_SUMMARY = lazy(
 EXPLAINED = lazy(r"^Some errors have detailed explanations: (?P<codes>[E\d, ]+)\.", re.M)
 COMPILE_SUMMARY = lazy(r"^error: (?P<text>could not compile `[^`]+`.*|aborting due to .*)$", re.M)
 UNLINKED = lazy(
-    r"(?:unresolved module or unlinked crate|undeclared crate or module|undeclared type or module"
-    r"|can't find crate for|maybe a missing crate|you might be missing crate) `(?P<crate>[A-Za-z_][\w-]*)`",
+    r"(?:(?:unresolved module or unlinked crate|undeclared crate or module|undeclared type or module"
+    r"|can't find crate for|maybe a missing crate|you might be missing crate) `"
+    r"|(?:maybe a missing|consider adding) `extern crate )(?P<crate>[A-Za-z_][\w-]*)",
     re.I,
 )
 CLIPPY_URL = lazy(r"rust-clippy/[^#\s]*#(?P<lint>\w+)")
@@ -244,7 +245,7 @@ def _loose_header(text: str, line: str, start: int) -> Header:
         message = cut["message"].strip()
         level = "warning" if cut["cut"] and cut["cut"] in WARNING_SUFFIXES else "error"
     body_end = text.find("\n\n", start)
-    if "`#[warn(" in text[start : body_end if body_end != -1 else len(text)]:
+    if "#[warn(" in text[start : body_end if body_end != -1 else len(text)]:
         level = "warning"  # rustc's note on a warning's first occurrence: `#[warn(lint)]` on by default
     coded = BRACKET_CODE.search(line)
     code = coded["code"] if coded else None

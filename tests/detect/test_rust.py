@@ -703,6 +703,33 @@ def test_workspace_module_path_is_no_missing_crate(cargo: Any) -> None:
     assert "crate" not in error.details and "command" not in error.details
 
 
+GUESSING_GAME_2015 = """\
+   Compiling rand v0.6.1
+   Compiling guess_game v0.1.0 (/home/juliomon/tmp/rust/guess_game)
+error[E0432]: unresolved import `rand`
+ --> src/main.rs:3:5
+  |
+3 | use rand::Rng;
+  |     ^^^^ maybe a missing `extern crate rand;`?
+
+error: aborting due to previous error
+
+For more information about this error, try `rustc --explain E0432`.
+error: Could not compile `guess_game`.
+"""
+"""rustc 1.31 on a Cargo.toml without `edition` (rust-lang/book#1702, its first error kept)."""
+
+
+def test_maybe_a_missing_extern_crate_of_a_compiled_crate() -> None:
+    obs = observe("cargo build", GUESSING_GAME_2015, "/home/juliomon/tmp/rust/guess_game")
+    [error] = parse_rust(obs, GUESSING_GAME_2015)
+    assert (error.category, error.details["crate"], place(error)) == ("rust", "rand", "src/main.rs:3:5")
+    assert error.details["compiled"] is True and "command" not in error.details
+    uncompiled = GUESSING_GAME_2015.replace("   Compiling rand v0.6.1\n", "")
+    [missing] = parse_rust(obs, uncompiled)
+    assert (missing.category, missing.details["command"]) == ("dependency", "cargo add rand")
+
+
 # --- precision -----------------------------------------------------------------------------------
 
 

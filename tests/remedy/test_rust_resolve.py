@@ -14,6 +14,7 @@ import pytest
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.remedy.rust import PLACEHOLDER, _situations, fill
 from tests.detect.pyruns import analysed
+from tests.detect.test_rust import GUESSING_GAME_2015
 from tests.payloads import failure
 from tests.remedy.healing import plan, run
 
@@ -80,6 +81,14 @@ def test_the_edition_advice_from_the_output_alone(tmp_path: Path) -> None:
     text = advice(error.remedy)
     assert "cargo add dep" not in text
     assert "most likely on Rust 2015" in text and "extern crate dep;" in text
+
+
+def test_an_older_rustc_asking_for_extern_crate_gets_the_edition(tmp_path: Path) -> None:
+    """rustc 1.31's `maybe a missing `extern crate rand;`` (rust-lang/book#1702), no project at hand."""
+    output = GUESSING_GAME_2015
+    error = resolve_error(analysed(failure("cargo build", output, 101, str(tmp_path)), str(tmp_path)))
+    text = advice(error.remedy)
+    assert "cargo add rand" not in text and "extern crate rand;" in text and "Rust 2015" in text
 
 
 def test_crate_compiled_for_another_member_is_declared_in_this_one(tmp_path: Path) -> None:
