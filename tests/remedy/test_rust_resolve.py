@@ -124,7 +124,7 @@ def test_module_path_inside_the_crate_gets_no_cargo_add(tmp_path: Path) -> None:
     error = resolve_error(plan(tmp_path, broken).findings)
     text = advice(error.remedy)
     assert not re.search(r"cargo add \w", text), text
-    assert "no `SseTransport` in `transport::common::client`" in text
+    assert "found `transport::common::client` but no `SseTransport` in it" in text
     assert "crate::" in text and "`pub`" in text
     assert "mod SseTransport" not in text  # a type, not a module file
 
