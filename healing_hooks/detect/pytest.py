@@ -65,7 +65,7 @@ def pytest_findings(obs: Observation, text: str) -> list[Finding]:
         notes.append(found.final.group(0).strip(" ="))
     failures = _conftest_failures(text, root)
     failures += _section_failures(text, found, root)
-    failures += _line_mode_failures(text, found, root)
+    failures += sections.line_mode_failures(text, found, root)
     failures += _summary_only_failures(text, found, failures)
     findings = _capped([_finding(f, root, counts, notes, found) for f in failures])
     if findings:  # "Interrupted: 1 error during collection", "stopping after 1 failures": said above
@@ -92,6 +92,8 @@ def _section_failures(text: str, found: report.PytestLayout, root: str) -> list[
     for failure, section in zip(failures, found.sections, strict=True):
         if not section.title:  # the end of a section whose top `| tail` cut off: whose is it?
             _name_cut_section(failure, section, failures, found, root)
+    if sections.top_is_line_mode(text, found):  # `--tb=line` reports: sections.line_mode_failures
+        return [f for f, s in zip(failures, found.sections, strict=True) if s.title]
     return failures
 
 
@@ -166,7 +168,10 @@ def _collected_path(failure: Failure, root: str) -> str:
 def _name_cut_section(
     failure: Failure, section: report.Section, failures: list[Failure], found: report.PytestLayout, root: str
 ) -> None:
-    """The test of a section cut at the top: its summary entry, else its test file and `def`."""
+    """The test of a section cut at the top: its summary entry, else its test file and `def`.
+    With the test's own frames cut, a place in the interpreter or a package is not the test's."""
+    if failure.place is not None and project_rank(failure.place.file, root) == 0:
+        failure.place = None
     claimed = {f.test_id for f in failures if f.test_id}
     files = {relative_to_root(frame.file, root) for frame in failure.frames}
     entry = report.cut_section_entry(found, section, claimed, files, failure.text)
@@ -196,35 +201,6 @@ def _conftest_failures(text: str, root: str) -> list[Failure]:
         sections.read_body(failure, text_lines(text[:end], match.end() + 1), root)
         failure.test_id = relative_to_root(match.group("path"), root)
         failures.append(failure)
-    return failures
-
-
-def _line_mode_failures(text: str, found: report.PytestLayout, root: str) -> list[Failure]:
-    """`--tb=line`: a FAILURES region without sections, one `path:line: message` per test."""
-    failures: list[Failure] = []
-    ids = [e.test_id for e in found.entries if e.word == "FAILED"]
-    for title, start, end in found.regions:
-        if title != "FAILURES" or any(s.report == "FAILURES" for s in found.sections):
-            continue
-        lines = text_lines(text[:end], start)
-        group_start = start
-        for offset, content in lines:
-            match = sections.LOCATION_LINE.match(content)
-            if match is None or not match.group("rest"):
-                continue
-            failure = Failure("failure", "", group_start, offset + len(content))
-            failure.text = text[group_start:offset]
-            rest = match.group("rest")
-            failure.frames = [Frame(match.group("file"), int(match.group("line")), "", offset)]
-            failure.place = failure.frames[0]
-            failure.explanation = [rest]
-            sections.read_exception(failure, [(offset + len(content) - len(rest), rest)], "", root)
-            relative = relative_to_root(match.group("file"), root)
-            failure.test_id = next((i for i in ids if i.split("::", 1)[0] == relative), relative)
-            if failure.test_id in ids:
-                ids.remove(failure.test_id)
-            failures.append(failure)
-            group_start = offset + len(content) + 1
     return failures
 
 
@@ -302,6 +278,8 @@ def _meaning(failure: Failure, root: str) -> tuple[str, str, dict[str, Any]]:
     missing = FIXTURE_MISSING.search(text)
     if missing is not None:
         return "test", "missing-fixture", _fixture_details(missing.group("name"), text)
+    if failure.kind == "collect" and not (failure.exception or failure.message):
+        return "test", "collection-error", {}  # only the summary's `ERROR tests/t.py` is left
     if failure.inside_pytest and failure.exception in ("", "AssertionError"):
         return "dependency", "pytest-internal-error", _internal_details(failure, root)
     result = classify_exception(failure.exception or "AssertionError", failure.message, root)

@@ -113,6 +113,9 @@ class PytestLayout:
     entries: list[SummaryEntry] = field(default_factory=list)
     final: re.Match[str] | None = None
     banners: list[Banner] = field(default_factory=list)
+    top: int = 0
+    """Where the first banner, section or summary line starts: what comes before it may be the end
+    of a report whose top `| tail` cut off."""
 
     def failing_entries(self) -> list[SummaryEntry]:
         return [e for e in self.entries if e.word in ("FAILED", "ERROR")]
@@ -141,7 +144,8 @@ def layout(text: str) -> PytestLayout:
         SummaryEntry(m["word"], m["id"], m["message"] or "", m.start(), m.end())
         for m in SUMMARY_ENTRY.finditer(text)
     ]
-    found.sections = sorted(found.sections + _bare_sections(text, found), key=lambda s: s.start)
+    bare, found.top = _bare_sections(text, found)
+    found.sections = sorted(found.sections + bare, key=lambda s: s.start)
     return found
 
 
@@ -167,8 +171,9 @@ def _sections(text: str, report: str, start: int, end: int) -> list[Section]:
     ]
 
 
-def _bare_sections(text: str, found: PytestLayout) -> list[Section]:
-    """Sections outside any FAILURES/ERRORS region: their banner was cut (`| tail`) or not pasted.
+def _bare_sections(text: str, found: PytestLayout) -> tuple[list[Section], int]:
+    """Sections outside any FAILURES/ERRORS region: their banner was cut (`| tail`) or not pasted;
+    and where the output's first banner, section or summary line starts.
 
     A `____ test_x ____` header, an `ImportError while importing test module` block, or the end
     of a section cut at the top of the output; each only when it reads as a failure (`E` lines
@@ -192,7 +197,7 @@ def _bare_sections(text: str, found: PytestLayout) -> list[Section]:
     top = min([*stops, *(s.start for s in sections)])
     if _has_e_lines(text, 0, top):  # not a traceback alone: one a test printed (`-s`) comes first too
         sections.append(Section("", "", 0, 0, top))
-    return sections
+    return sections, top
 
 
 def _import_blocks(text: str, taken: list[tuple[int, int]], stops: list[int]) -> list[Section]:
@@ -237,19 +242,21 @@ def cut_section_entry(
 ) -> SummaryEntry | None:
     """The summary entry of the section whose top `| tail` cut off (the section at the top).
 
-    Reports list sections in the summary's order, so its test is the one just before the first
-    whole section of the same word (FAILED or ERROR) — or the one whose `def` the section shows —
-    among the entries no whole section claims, whose file its traceback (`files`) shows — or the
-    only such entry (`| tail` may have cut the test module's own frame too)."""
+    The summary lists each word's (FAILED, ERROR) tests in the order of their sections, so its
+    test is the entry just before the first whole section of the same word (the last entry when
+    none follows) — unless an unclaimed entry of a file its traceback (`files`) shows has its
+    `def` in the section."""
     word = _cut_section_word(found, section)
     same = [entry for entry in found.failing_entries() if entry.word == word]
     first_whole = next((i for i, entry in enumerate(same) if entry.test_id in claimed), len(same))
-    unclaimed = [entry for entry in same[:first_whole] if entry.test_id not in claimed]
-    candidates = [entry for entry in unclaimed if entry.test_id.split("::", 1)[0] in files]
     body = text[section.start : section.end]
-    shown = [entry for entry in candidates if f"def {_function_name(entry.test_id)}(" in body]
-    pool = shown or candidates or (unclaimed if len(unclaimed) == 1 else [])
-    return pool[-1] if pool else None
+    shown = [
+        entry for entry in same[:first_whole]
+        if entry.test_id.split("::", 1)[0] in files and f"def {_function_name(entry.test_id)}(" in body
+    ]  # fmt: skip
+    if shown:
+        return shown[-1]
+    return same[first_whole - 1] if first_whole > 0 and same[first_whole - 1].test_id not in claimed else None
 
 
 def _cut_section_word(found: PytestLayout, section: Section) -> str:

@@ -2,7 +2,8 @@
 
 Long (`>` source, `E` lines, `path:line: Exc`), short (`path:line: in func`), line, native (a
 Python traceback) and the fixture-not-found form; the exception or assertion of the last `E`
-block, the traceback entries as frames, and a SyntaxError's own place.
+block, the traceback entries as frames, and a SyntaxError's own place; and `--tb=line`'s
+one-line reports, which have no sections.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from healing_hooks.detect import pytest_report as report
+from healing_hooks.detect.text import relative_to_root
 from healing_hooks.detect.tracebacks import (
     EXCEPTION_LINE,
     FRAME,
@@ -20,6 +22,7 @@ from healing_hooks.detect.tracebacks import (
     innermost_project_location_of,
     leaves,
     parse_chains,
+    project_rank,
     text_lines,
 )
 from healing_hooks.lazyre import lazy
@@ -188,6 +191,70 @@ def is_exception_name(name: str) -> bool:
         )
         is not None
     )
+
+
+def line_mode_failures(text: str, found: report.PytestLayout, root: str) -> list[Failure]:
+    """`--tb=line`: one `path:line: message` per test, in a FAILURES region without sections or
+    at the top of an output whose banner `| tail` cut off."""
+    ids = [e.test_id for e in found.entries if e.word == "FAILED"]
+    failures: list[Failure] = []
+    if top_is_line_mode(text, found):
+        failures += _line_failures(text, 0, found.top, ids, root, cut=True)
+    for title, start, end in found.regions:
+        if title == "FAILURES" and not any(s.report == "FAILURES" for s in found.sections):
+            failures += _line_failures(text, start, end, ids, root)
+    return failures
+
+
+def top_is_line_mode(text: str, found: report.PytestLayout) -> bool:
+    """The top of the output holds `--tb=line` reports (`path:line: message`, not `path:line: Exc`)."""
+    return any(_is_line_report(content) for _, content in text_lines(text[: found.top]))
+
+
+def _is_line_report(content: str) -> bool:
+    match = LOCATION_LINE.match(content)
+    rest = (match.group("rest") or "") if match else ""
+    return rest != "" and not rest.startswith("in ") and not is_exception_name(rest)
+
+
+def _line_failures(
+    text: str, start: int, end: int, ids: list[str], root: str, *, cut: bool = False
+) -> list[Failure]:
+    """The `path:line: message` reports between start and end, named by the FAILED entries in
+    order; `cut`: the top of an output `| tail` cut, so the reports are the last ones, and only
+    those of a file the summary names count (a warning's `path:line: message` looks the same)."""
+    reports = []
+    for offset, content in text_lines(text[:end], start):
+        match = LOCATION_LINE.match(content)
+        if match is None or not match.group("rest"):
+            continue
+        relative = relative_to_root(match.group("file"), root)
+        if not cut or any(i.split("::", 1)[0] == relative for i in ids):
+            reports.append((offset, content, match, relative))
+    names = ids[-len(reports) :] if cut and reports else ids
+    in_order = len(names) == len(reports) and (
+        not cut or all(n.split("::", 1)[0] == r[3] for n, r in zip(names, reports, strict=True))
+    )  # one line per failing test, in the summary's order (a report may point outside the test file)
+    failures: list[Failure] = []
+    group_start = start
+    for index, (offset, content, match, relative) in enumerate(reports):
+        failure = Failure("failure", "", group_start, offset + len(content))
+        failure.text = text[group_start:offset]
+        rest = match.group("rest")
+        failure.frames = [Frame(match.group("file"), int(match.group("line")), "", offset)]
+        outside = project_rank(failure.frames[0].file, root) == 0  # unittest's case.py: the test's file
+        failure.place = None if outside else failure.frames[0]
+        failure.explanation = [rest]
+        read_exception(failure, [(offset + len(content) - len(rest), rest)], "", root)
+        if in_order:
+            failure.test_id = names[index]
+        else:
+            failure.test_id = next((i for i in names if i.split("::", 1)[0] == relative), relative)
+            if failure.test_id in names:
+                names.remove(failure.test_id)
+        failures.append(failure)
+        group_start = offset + len(content) + 1
+    return failures
 
 
 def read_summary_message(failure: Failure, entry: report.SummaryEntry) -> None:

@@ -395,6 +395,16 @@ def test_bare_importerror_is_an_import_problem(tmp_path: Path) -> None:
     assert first.message.endswith("ImportError"), first.message
 
 
+def test_tail_of_line_reports_names_the_last_tests(tmp_path: Path) -> None:
+    """`--tb=line | tail`: the one `path:line: message` left is the last failing test's."""
+    rec, _ = run(tmp_path, shop({"tests/test_totals.py": LONG_TEST}), "pytest --tb=line 2>&1 | tail -n 5")
+    assert "FAILURES" not in rec.output and "test_totals.py:30" not in rec.output, rec.output
+    assert places(hook_findings(rec)) == [
+        ("test", "tests/test_totals.py:34", "tests/test_totals.py::test_empty"),
+        ("test", "tests/test_totals.py", "tests/test_totals.py::test_sum_of_many"),
+    ], rec.output
+
+
 def test_head_keeps_the_report_without_the_summary(tmp_path: Path) -> None:
     """`| head` cuts test_empty's place and the summary: its test and file still come."""
     rec, _ = run(tmp_path, shop({"tests/test_totals.py": LONG_TEST}), "pytest 2>&1 | head -n 50")
