@@ -34,11 +34,13 @@ _IPYTHON_ARROW = lazy(r"^-+> ?(?P<line>\d+)\s?(?P<code>.*)$")
 _IPYTHON_CONTEXT = lazy(r"^\s+\d+\s")
 _EXCEPTION = lazy(r"^(?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*(?::|$)")
 _LOGURU_FRAME = lazy(r'^> (?=File ")')
-_WRAPPED_FILE = lazy(r'^\s+File(?: "[^"]*|(?: "[^"]*", line \d+,))?\s*$')
+_WRAPPED_FILE = lazy(r'^\s+File(?: "[^"]*(?:",(?: line(?: \d+,(?: in)?)?)?)?)?\s*$')
 """A frame line cut by a console that wraps long lines: after `File`, inside its path, or before
-`in function`."""
+the line number or `in function`."""
 _JOINED_FRAME = lazy(r'^File "(?P<file>[^"]+)", line (?P<line>\d+)(?P<rest>, in .*)?$')
-MAX_WRAPPED_LINES = 5
+_MARKER_PIECE = lazy(r"^\s*[\^~]+\s*$")
+MAX_WRAPPED_LINES = 8
+MAX_TRACEBACK_LINES = 400
 
 
 _FLAT = lazy(r'Traceback \(most recent call last\):\s+File "')
@@ -144,44 +146,72 @@ def _rich_frame(lines: Sequence[Line], index: int) -> tuple[re.Match[str] | None
     return None, 1
 
 
-def _indented_block(lines: Sequence[Line], index: int) -> int:
-    """The end of the indented lines that follow the header at `index`."""
-    end = index + 1
-    while end < len(lines) and lines[end][1][:1].isspace() and lines[end][1].strip():
-        end += 1
-    return end
-
-
 def _has_wrapped_frame(lines: Sequence[Line], index: int) -> bool:
-    return any(_WRAPPED_FILE.match(c) for _, c in lines[index + 1 : _indented_block(lines, index)])
+    """Whether a wrapped frame line follows the header at `index`, before the next blank line."""
+    return any(_WRAPPED_FILE.match(content) for _, content in _until_blank(lines, index + 1))
+
+
+def _until_blank(lines: Sequence[Line], start: int) -> Sequence[Line]:
+    end = start
+    while end < len(lines) and end - start < MAX_TRACEBACK_LINES and lines[end][1].strip():
+        end += 1
+    return lines[start:end]
 
 
 def _unwrapped(lines: Sequence[Line], index: int) -> tuple[list[Line], int]:
-    """A wrapped traceback: its frames joined back onto one line each, and the indentation all its
-    lines share removed, so the exception line starts the line as CPython prints it."""
-    end = _indented_block(lines, index)
-    block = lines[index + 1 : end]
-    indent = min(len(c) - len(c.lstrip()) for _, c in block)
-    rewritten = [(lines[index][0], HEADER)]
-    position = 0
-    while position < len(block):
-        offset, content = block[position]
-        frame, used = _joined_frame(block, position) if _WRAPPED_FILE.match(content) else (None, 1)
-        rewritten.append((offset, frame or content[indent:]))
+    """A traceback wrapped by a console: each frame joined back onto one line, the indentation all
+    its lines share removed (so the exception line starts the line as CPython prints it), and the
+    pieces of wrapped source lines put back on their line."""
+    block: list[Line] = []
+    position = index + 1
+    end = index + 1 + len(_until_blank(lines, index + 1))
+    while position < end:
+        offset, content = lines[position]
+        frame, used = _joined_frame(lines, position) if _WRAPPED_FILE.match(content) else (None, 1)
+        block.append((offset, frame or content.rstrip()))
         position += used
-    return rewritten, end
+    indent = min(len(c) - len(c.lstrip()) for _, c in block) if block else 0
+    return [(lines[index][0], HEADER), *_rejoined_code([(o, c[indent:]) for o, c in block])], end
 
 
-def _joined_frame(block: Sequence[Line], position: int) -> tuple[str | None, int]:
-    """`File` and the lines that continue its path, as one `  File "...", line N, in f` line."""
-    joined = block[position][1].strip()
-    pieces = block[position + 1 : position + 1 + MAX_WRAPPED_LINES]
-    for used, (_, content) in enumerate(pieces, 2):
+def _rejoined_code(block: Sequence[Line]) -> list[Line]:
+    """Source lines wrapped under a frame: a piece back at the frame's margin (or further left)
+    that reads as no exception line is the end of the source line above it."""
+    kept: list[Line] = []
+    frame_indent: int | None = None
+    for offset, content in block:
+        indent = len(content) - len(content.lstrip())
+        if content.lstrip().startswith('File "'):
+            frame_indent = indent
+        elif _is_code_piece(content, indent, frame_indent, kept):
+            if not _MARKER_PIECE.match(content):
+                kept[-1] = (kept[-1][0], f"{kept[-1][1]} {content.strip()}")
+            continue
+        kept.append((offset, content))
+    return kept
+
+
+def _is_code_piece(content: str, indent: int, frame_indent: int | None, kept: Sequence[Line]) -> bool:
+    """A line at (or left of) the frame's margin right after the frame's source or marker line
+    (deeper than the frame line), that is no exception line: the rest of that source line."""
+    if frame_indent is None or indent > frame_indent or not kept:
+        return False
+    after_code = len(kept[-1][1]) - len(kept[-1][1].lstrip()) > frame_indent
+    return after_code and not _is_exception_line(content.strip())
+
+
+def _joined_frame(lines: Sequence[Line], position: int) -> tuple[str | None, int]:
+    """`File` and the lines that continue it (whatever their indentation), as one
+    `File "...", line N, in f` line indented as `File` was."""
+    first = lines[position][1]
+    joined = first.strip()
+    for used, (_, content) in enumerate(lines[position + 1 : position + 1 + MAX_WRAPPED_LINES], 2):
         inside_path = joined.count('"') % 2 == 1  # a path is cut anywhere, words at spaces
         joined += content.strip() if inside_path else " " + content.strip()
         frame = _JOINED_FRAME.match(joined)
         if frame is not None:
-            return f'  File "{frame["file"]}", line {frame["line"]}{frame["rest"] or ""}', used
+            indent = first[: len(first) - len(first.lstrip())]
+            return f'{indent}File "{frame["file"]}", line {frame["line"]}{frame["rest"] or ""}', used
     return None, 1
 
 

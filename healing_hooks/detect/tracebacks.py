@@ -38,15 +38,17 @@ _MESSAGE_STOP = lazy(
     r"[=_+!-]{3,}|During handling of the above|The above exception was|Exit code \d+)"
 )
 _ENVIRONMENT = lazy(
-    r"(?:^|/)(?:site-packages|dist-packages|(?:lib/)?(?i:python)\d[\d.]*|Lib|\.venv|venv|\.tox|\.nox|"
-    r"envs/[^/]+/lib|python-exec|(?i:(?:ana|mini)conda\d*|miniforge\d*|mambaforge)|\.pyenv|\.rye|"
-    r"\.local/share/uv)(?:/|$)|"
-    r"^<(?:frozen|string|stdin|console|ipython)|"
+    r"(?:^|/)(?:site-packages|dist-packages|lib/(?i:python|pypy)\d[\d.]*|(?i:python|pypy)\d\.\d+|"
+    r"Python\d+|(?i:python)\d+\.zip|lib-python|lib_pypy|Lib|\.venv|venv|\.tox|\.nox|envs/[^/]+/lib|"
+    r"python-exec|(?i:(?:ana|mini)conda\d*|miniforge\d*|mambaforge)|\.pyenv|\.rye|\.local/share/uv)"
+    r"(?:/|$)|"
+    r"^<|"
     r"\.(?:pyx|pxi|pxd)$"
 )
-"""Interpreter, installed-package and virtualenv folders, pseudo-files and Cython sources: files
-that are never the project's own (an interpreter folder with or without its `lib/`, as frozen
-apps ship it: `./python3.3/threading.py`)."""
+"""Interpreter, installed-package and virtualenv folders, pseudo-files (`<frozen runpy>`,
+`<string>`, `<__array_function__ internals>`) and Cython sources: files that are never the
+project's own (an interpreter folder with or without its `lib/`, as embedded interpreters ship
+it: `./python3.3/threading.py`, `python311.zip/subprocess.py`)."""
 _LAUNCHER = lazy(r"^(?:/|[A-Za-z]:/).*/s?bin/[^/.]+$|(?:^|/)[^/]+\.exe/__main__\.py$")
 """A console-script launcher outside the project (`/usr/bin/tool`, `tool.exe/__main__.py`): it
 only calls the package's entry point."""

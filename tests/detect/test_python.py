@@ -716,10 +716,11 @@ WRAPPED_BY_RICH = source("""
     sys.path.insert(0, "deep_folder_name_for_a_long_path/another_nested_level_of_folders")
     import subprocess_code_interpreter
 
+    width, indent = int(sys.argv[1]), int(sys.argv[2])
     try:
         subprocess_code_interpreter.start_process()
     except Exception:
-        Console(width=80).print(Padding(traceback.format_exc(), (0, 0, 0, 2)))
+        Console(width=width).print(Padding(traceback.format_exc(), (0, 0, 0, indent)))
         sys.exit(1)
 """)
 DEEP_MODULE = source("""
@@ -731,8 +732,10 @@ DEEP_MODULE = source("""
 """)
 
 
-def test_a_traceback_wrapped_by_a_console_is_read(tmp_path: Path) -> None:
-    """rich printing `format_exc()` at 80 columns: `File` alone, the path and `in f` on the next lines."""
+@pytest.mark.parametrize(("width", "indent"), [(80, 2), (70, 4), (60, 0), (40, 2)])
+def test_a_traceback_wrapped_by_a_console_is_read(width: int, indent: int, tmp_path: Path) -> None:
+    """rich printing `format_exc()`: `File` alone, the path cut anywhere and continued on the next
+    lines with `, line N, in f`, source lines wrapped, everything indented."""
     pytest.importorskip("rich")
     files = {
         "app.py": WRAPPED_BY_RICH,
@@ -740,7 +743,7 @@ def test_a_traceback_wrapped_by_a_console_is_read(tmp_path: Path) -> None:
             DEEP_MODULE
         ),
     }
-    rec, obs = run(tmp_path, files, f"{sys.executable} app.py")
+    rec, obs = run(tmp_path, files, f"{sys.executable} app.py {width} {indent}")
     assert re.search(r"^ +File +$", rec.output, re.M), rec.output
     (finding,) = python_findings(obs, clean_output(obs.output))
     assert (finding.category, finding.severity, finding.location is not None) == ("runtime", "high", True)
@@ -767,7 +770,11 @@ def test_a_traceback_wrapped_by_a_console_is_read(tmp_path: Path) -> None:
         ("pandas/_libs/hashtable_class_helper.pxi", 0),
         ("<frozen importlib._bootstrap>", 0),
         ("<string>", 0),
+        ("<__array_function__ internals>", 0),
         ("./python3.3/threading.py", 0),  # an embedded interpreter's library without lib/
+        ("python311.zip/subprocess.py", 0),  # Windows' embeddable Python
+        ("/usr/lib/pypy3.9/threading.py", 0),
+        ("src/python3/app.py", 2),  # a project folder named after the language
         ("C:/Python39/lib/subprocess.py", 0),
         ("/usr/lib/python-exec/python3.9/fangfrisch", 0),  # Gentoo's console-script wrapper
         ("/home/me/.local/bin/fangfrisch", 0),  # a console-script launcher
