@@ -38,12 +38,12 @@ ACTIONABLE = frozenset(
 )  # fmt: skip
 """Categories a failing test keeps from its exception; any other exception in a test is `test`."""
 
-FIXTURE_MISSING = lazy(r"^E\s+fixture '(?P<name>\w+)' not found$", re.M)
+FIXTURE_MISSING = lazy(r"^E\s+fixture '(?P<name>\w+)' not found[ \t]*$", re.M)
 FIXTURE_AVAILABLE = lazy(r"^>\s+available fixtures: (?P<names>.*)$", re.M)
-TIMEOUT = lazy(r"Timeout \(>[\d.]+s\) from pytest-timeout|^\++ Timeout \++$", re.M)
+TIMEOUT = lazy(r"Timeout \(>[\d.]+s\) from pytest-timeout|^\++ Timeout \++[ \t]*$", re.M)
 ASYNC_UNSUPPORTED = "async def functions are not natively supported"
-CONFTEST = lazy(r"^ImportError while loading conftest '(?P<path>[^']+)'\.$", re.M)
-_STOPPED = lazy(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+$", re.M)
+CONFTEST = lazy(r"^ImportError while loading conftest '(?P<path>[^']+)'\.[ \t]*$", re.M)
+_STOPPED = lazy(r"^!+ (?P<note>stopping after \d+ failures|Interrupted: .+?) !+[ \t]*$", re.M)
 _BEFORE_TESTS = ("collect", "conftest")
 _HOST_CUT = lazy(r"^\.\.\. \[\d+ characters truncated\] \.\.\.$", re.M)
 _TEST_FILE = lazy(r"(?:^|/)(?:test_[^/]*|[^/]*_test)\.py$")

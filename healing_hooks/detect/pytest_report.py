@@ -15,7 +15,7 @@ from healing_hooks.records import dataclass, field
 BANNER = lazy(r"^([=!+])\1\1[^\n]*$", re.M)
 """A candidate `==== title ====` line (checked by `_banners`: a regex with the title between two
 runs of the same character backtracks cubically on a long run of `=`)."""
-SECTION = lazy(r"^_{2,} (?P<title>.+?) _{2,}$", re.M)
+SECTION = lazy(r"^_{2,} (?P<title>.+?) _{2,}[ \t]*$", re.M)
 COUNT_WORDS = (
     "passed", "failed", "errors", "error", "skipped", "xfailed", "xpassed", "deselected",
     "warnings", "warning", "rerun", "subtests passed", "subtests failed",
@@ -43,7 +43,7 @@ _NORMAL_WORD = {"error": "errors", "warning": "warnings"}
 REPORT_TITLES = frozenset({"FAILURES", "ERRORS"})
 QUIET_TITLES = frozenset({"PASSES", "XPASSES", "warnings summary", "slowest durations"})
 MARKERS = lazy(
-    r"^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+$|"
+    r"^=+ (?:test session starts|FAILURES|ERRORS|short test summary info) =+[ \t]*$|"
     r"^ImportError while loading conftest |^INTERNALERROR> |^ERROR: (?:file or directory )?not found: |"
     r"^_{3,} (?:ERROR collecting |ERROR at setup of |ERROR at teardown of |test_)\S|"
     r"^ImportError while importing test module '",
@@ -54,7 +54,7 @@ BARE_TITLE = lazy(r"ERROR collecting .+|ERROR at \w+ of .+|(?:\[doctest\] )?[A-Z
 `ERROR collecting ...`, `ERROR at setup of ...`)."""
 IMPORT_BLOCK = lazy(r"^ImportError while importing test module '(?P<path>[^'\n]+)'\.", re.M)
 E_LINE = lazy(r"^E(?:[ \t]|$)", re.M)
-CAPTURED = lazy(r"^-{3,} .+ -{3,}$", re.M)
+CAPTURED = lazy(r"^-{3,} .+ -{3,}[ \t]*$", re.M)
 OWN_REPORTS = lazy(r"^ImportError while loading conftest |^INTERNALERROR> ", re.M)
 """Reports read elsewhere (`detect/pytest.py`, `pytest_session.py`): never part of a section."""
 _BLANK_LINE = lazy(r"\n[ \t]*(?:\n|\Z)")

@@ -32,7 +32,7 @@ LOCATION_LINE = lazy(
     r"^(?![E>] )(?P<file>(?:[A-Za-z]:)?[^\s:][^:\n]*?\.pyw?|<[^>\n]+>):(?P<line>\d+)"
     r"(?::(?: (?P<rest>.*\S))?)?[ \t]*$"
 )
-FIXTURE_FILE = lazy(r"^file (?P<file>.+), line (?P<line>\d+)$")
+FIXTURE_FILE = lazy(r"^file (?P<file>.+), line (?P<line>\d+)[ \t]*$")
 _FIXTURE_HINT = lazy(r"^>\s+(?:available fixtures:|use 'pytest --fixtures)")
 _DOCTEST = lazy(r"^Expected:\n(?P<expected>(?:    .*\n)*?)Got:\n(?P<got>(?:    .*(?:\n|\Z))*)", re.M)
 

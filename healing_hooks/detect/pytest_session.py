@@ -31,8 +31,8 @@ from healing_hooks.observation import Observation
 NOT_FOUND = lazy(r"^ERROR: (?P<what>file or directory not found|not found): (?P<path>.+)$", re.M)
 USAGE = lazy(r"^(?:pytest|py\.test|__main__\.py|pytest-script\.py): error: (?P<message>.+)$", re.M)
 COLLECTED = lazy(r"^(?:collecting \.\.\. )?collected \d+ items?.*$", re.M)
-THREAD_TIMEOUT = lazy(r"^(?P<where>[^\s+]*) ?\+{5,} Timeout \+{5,}$", re.M)
-_STACK = lazy(r"^~+ Stack of (?P<thread>.+?) \(\d+\) ~+$", re.M)
+THREAD_TIMEOUT = lazy(r"^(?P<where>[^\s+]*) ?\+{5,} Timeout \+{5,}[ \t]*$", re.M)
+_STACK = lazy(r"^~+ Stack of (?P<thread>.+?) \(\d+\) ~+[ \t]*$", re.M)
 _INTERNAL = "INTERNALERROR> "
 
 

@@ -238,6 +238,18 @@ def test_windows_paths_and_crlf(recorded: dict[str, Recorded]) -> None:
     }
 
 
+def test_pasted_with_markdown_line_breaks(recorded: dict[str, Recorded]) -> None:
+    """An output pasted into an issue, every line ending in two spaces (Markdown line breaks)."""
+    rec = recording(recorded, "mixed-default")
+    output = "\n".join(f"{line}  " for line in rec.output.split("\n"))
+    root = str(rec.root)
+    obs = Observation("PostToolUseFailure", "Bash", "pytest", output, 1, False, root, root)
+    findings = {f.details["test_id"]: f for f in own(obs)}
+    assert {k: (f.category, str(f.location)) for k, f in findings.items()} == {
+        k: (category, f"{file}:{line}") for k, (category, file, line) in pyruns.MIXED_EXPECTED.items()
+    }
+
+
 PRINTS_TRACEBACK = source("""
     import traceback
 
