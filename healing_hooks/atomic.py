@@ -26,12 +26,17 @@ def temp_beside(path: str) -> tuple[int, str]:
 
 def replace_with_text(path: str, text: str, mode: int | None = None) -> None:
     """Make `text` the content of `path` (UTF-8) at once: readers see the old file or the new one."""
+    replace_with_bytes(path, text.encode("utf-8"), mode)
+
+
+def replace_with_bytes(path: str, data: bytes, mode: int | None = None) -> None:
+    """Make `data` the content of `path` at once: readers see the old file or the new one."""
     handle, temp = temp_beside(path)
     try:
         if mode is not None:
             os.chmod(temp, mode)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         os.replace(temp, path)
     except BaseException:
         try:

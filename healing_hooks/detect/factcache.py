@@ -42,9 +42,10 @@ class FactCache:
 
     def examine(self, source: str) -> RegexFacts:
         """The facts of `source` (raises re.error when it does not parse)."""
-        if not self._loaded:
-            self._load()
         facts = self.facts.get(source)
+        if facts is None and not self._loaded:
+            self._load()
+            facts = self.facts.get(source)
         if facts is None:
             facts = examine(source)
             self.facts[source] = facts

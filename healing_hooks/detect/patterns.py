@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from healing_hooks.data import data_names, read_data
+from healing_hooks.data import read_data
+from healing_hooks.detect.builtins import load_builtins
 from healing_hooks.detect.factcache import FactCache, cache_path
 from healing_hooks.detect.prefilter import LiteralIndex
 from healing_hooks.detect.regexcheck import RegexFacts
@@ -246,15 +247,19 @@ def _line_start(text: str, position: int) -> int:
     return text.rfind("\n", 0, position) + 1
 
 
-@cache
 def builtin_entries() -> tuple[dict[str, Any], ...]:
     """Every pattern entry shipped in `healing_hooks/data/patterns/*.json`, in file order."""
-    entries: list[dict[str, Any]] = []
-    for name in data_names("patterns"):
-        if name.endswith(".json"):
-            data = json.loads(read_data(f"patterns/{name}"))
-            entries.extend({"source": "builtin", **p} for p in data.get("patterns", []))
-    return tuple(entries)
+    return _builtins(_cache_folder())[0]
+
+
+@cache
+def _builtins(folder: str | None) -> tuple[tuple[dict[str, Any], ...], dict[str, RegexFacts]]:
+    return load_builtins(folder)
+
+
+def _cache_folder() -> str | None:
+    path = cache_path(os.environ)
+    return os.path.dirname(path) if path else None
 
 
 def seed_entries() -> list[dict[str, Any]]:
@@ -275,6 +280,7 @@ def build_library(project_entries: Iterable[dict[str, Any]] = ()) -> PatternLibr
         merged[pattern_id] = {**merged.get(pattern_id, {}), **entry}
     shipped = {e["id"]: e.get("error_regex") for e in builtin_entries()}
     facts = fact_cache()
+    facts.facts.update(_builtins(_cache_folder())[1])  # the snapshot's: the file is read only for others
     library = PatternLibrary([])
     for entry in merged.values():
         regex = entry.get("error_regex")
