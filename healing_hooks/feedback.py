@@ -15,11 +15,16 @@ SPEAK_ABOVE = "low"
 """A successful command with nothing above this severity gets no feedback."""
 
 
-def worth_saying(obs: Observation, findings: Sequence[Finding]) -> list[Finding]:
-    """The findings the agent should hear about: on success, only the ones above low."""
+def worth_saying(
+    obs: Observation, findings: Sequence[Finding], success_warnings: bool = True
+) -> list[Finding]:
+    """The findings the agent should hear about. On success only the ones above low, and with
+    `success_warnings` off (config `report_success_warnings`) only the errors the exit status hid
+    (high or critical: `pytest | tail` exits 0 on failing tests), not the warnings."""
     if obs.failed:
         return list(findings)
-    return [f for f in findings if f.severity != "low"]
+    quiet = ("low",) if success_warnings else ("low", "medium")
+    return [f for f in findings if f.severity not in quiet]
 
 
 def render_context(obs: Observation, findings: Sequence[Finding], max_findings: int = 5) -> str:

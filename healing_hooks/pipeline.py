@@ -78,7 +78,7 @@ def process(obs: Observation, config: Config | None = None, *, record: bool = Tr
     applied = _auto_apply(obs, findings, config) if record and config.auto_apply else []
     if record:
         notices += _remember(store, obs, findings, library, applied, test_run)
-    spoken = worth_saying(obs, findings)
+    spoken = worth_saying(obs, findings, config.report_success_warnings)
     context = render_context(obs, spoken, config.max_findings) if spoken else ""
     return Result(obs, findings, spoken, hook_output(obs.event, context, notices), notices)
 

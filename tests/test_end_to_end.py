@@ -72,3 +72,34 @@ def test_a_real_test_run_is_written_to_test_history(project: Path) -> None:
     run = json.loads(lines[-1])
     assert (run["passed"], run["failed"], run["exit_code"]) == (1, 1, 1)
     assert run["failed_tests"] == ["test_math.py::test_bad"]
+
+
+WARNS = {
+    "app.py": "import asyncio\n\n\nasync def save():\n    await asyncio.sleep(0)\n\n\nsave()\n",
+}
+FAILING_TEST = {"tests/test_sum.py": "def test_sum():\n    assert sum([1, 2]) == 4\n"}
+
+
+def _spoken(project: Path, files: dict[str, str], command: str, warnings_on: bool) -> str:
+    recorded = run_case(Case("e2e", "python", files, command, None), project)
+    assert recorded.exit_code == 0
+    (project / ".claude-flow").mkdir(exist_ok=True)
+    config = json.dumps({"report_success_warnings": warnings_on})
+    (project / ".claude-flow" / "healing.json").write_text(config)
+    result = hook(to_payload(recorded))
+    assert result.returncode == 0, result.stderr
+    if not result.stdout.strip():
+        return ""
+    answer = HookOutput.model_validate_json(result.stdout)
+    return answer.hookSpecificOutput.additionalContext if answer.hookSpecificOutput else ""
+
+
+def test_report_success_warnings_off_silences_warnings_of_a_success(project: Path) -> None:
+    command = "python app.py 2>&1 | tail -n 20"  # a pipe: the exit status says nothing
+    assert "never awaited" in _spoken(project, WARNS, command, warnings_on=True)
+    assert _spoken(project, WARNS, command, warnings_on=False) == ""
+
+
+def test_report_success_warnings_off_still_reports_failures_a_pipe_hid(project: Path) -> None:
+    context = _spoken(project, FAILING_TEST, "python -m pytest -q -p no:cacheprovider | tail -n 15", False)
+    assert "test_sum" in context
