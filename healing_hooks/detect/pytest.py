@@ -88,6 +88,7 @@ def _runs_pytest(command: str) -> bool:
 
 
 def _section_failures(text: str, found: report.PytestLayout, root: str) -> list[Failure]:
+    """One failure per report section, with or without its FAILURES/ERRORS banner."""
     failures = [_section_failure(text, section, found, root) for section in found.sections]
     for failure, section in zip(failures, found.sections, strict=True):
         if not section.title:  # the end of a section whose top `| tail` cut off: whose is it?
@@ -316,9 +317,7 @@ def _fixture_details(name: str, text: str) -> dict[str, Any]:
 
 
 def _message(failure: Failure, kind: str, details: dict[str, Any]) -> str:
-    what = f"{failure.exception}: {failure.message}" if failure.message else failure.exception
-    if not failure.exception:
-        what = failure.message
+    what = ": ".join(part for part in (failure.exception, failure.message) if part)  # `E   ImportError`
     if kind == "assertion":
         what = details.get("assertion") or what
     elif kind == "missing-fixture":
