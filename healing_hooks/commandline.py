@@ -168,6 +168,7 @@ TEST_RUNNERS = frozenset(
     }
 )
 """Programs that run a test suite: every run of them is worth a line in test-history.log."""
+NODE_TEST_FLAG = lazy(r"(?:^|\s)--test(?:[\s=]|$)")
 
 
 def simple_commands(command: str) -> list[str]:
@@ -328,8 +329,11 @@ def only_views_files(command: str) -> bool:
 
 
 def runs_tests(command: str) -> bool:
-    """True when the line runs a test suite."""
-    return any(_normal(p) in TEST_RUNNERS for p in programs(command))
+    """True when the line runs a test suite (`node --test` too: node's own runner)."""
+    found = programs(command)
+    if any(_normal(p) in TEST_RUNNERS for p in found):
+        return True
+    return "node" in found and NODE_TEST_FLAG.search(command) is not None
 
 
 def exit_status_is_benign(command: str, exit_code: int | None) -> bool:

@@ -54,8 +54,13 @@ def test_only_views_files(command: str, views: bool) -> None:
         ("cargo test --offline", True),
         ("npm test", True),
         ("go test ./...", True),
+        ("node --test", True),
+        ("cd web && node --test test/", True),
+        ("node --test-reporter=spec --test", True),
         ("cargo build", False),
         ("python test_helpers.py", False),
+        ("node server.js --testing", False),
+        ("node --test-reporter=tap app.js", False),
     ],
 )
 def test_runs_tests(command: str, tests: bool) -> None:

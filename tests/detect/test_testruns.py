@@ -121,3 +121,24 @@ def test_unittest(tmp_path: Path) -> None:
 def test_commands_that_run_no_tests_have_no_summary() -> None:
     assert summarize_test_run("python app.py", "1 passed in 0.01s", 0) is None
     assert summarize_test_run("cat pytest.log", "1 failed in 0.01s", 0) is None
+
+
+NODE_TESTS = """const test = require('node:test');
+const assert = require('node:assert');
+
+test('adds', () => { assert.strictEqual(1 + 1, 2); });
+test('subtracts', () => { assert.strictEqual(3 - 1, 1); });
+"""
+
+
+def test_node_builtin_runner(tmp_path: Path) -> None:
+    case = Case("node-test", "node", {"math.test.js": NODE_TESTS}, "node --test", None, requires=("node",))
+    rec = run_case(case, tmp_path)
+    assert rec.exit_code == 1
+    result = summary(rec)
+    assert {k: result[k] for k in ("passed", "failed", "outcome")} == {
+        "passed": 1,
+        "failed": 1,
+        "outcome": "failed",
+    }
+    assert result["failed_tests"] == ["subtracts"]
