@@ -7,6 +7,7 @@ outputs cut by `| tail` or by the host's middle truncation.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from healing_hooks.lazyre import lazy
@@ -187,7 +188,7 @@ def _bare_sections(text: str, found: PytestLayout) -> tuple[list[Section], int]:
         m for m in SECTION.finditer(text)
         if not _inside(m.start(), covered) and BARE_TITLE.fullmatch(m.group("title"))
     ]  # fmt: skip
-    stops += [head.start() for head in heads]
+    stops = sorted(stops + [head.start() for head in heads])
     sections = [
         Section(head.group("title"), "", head.start(), head.end() + 1, _next_stop(stops, head.end()))
         for head in heads
@@ -218,7 +219,9 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def _next_stop(stops: list[int], position: int) -> int:
-    return min((stop for stop in stops if stop > position), default=position)
+    """The first of the (sorted) stops after position."""
+    index = bisect.bisect_right(stops, position)
+    return stops[index] if index < len(stops) else position
 
 
 def _reads_as_failure(text: str, section: Section) -> bool:
