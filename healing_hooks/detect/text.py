@@ -8,13 +8,29 @@ import re
 from healing_hooks.lazyre import lazy
 
 ANSI = lazy(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
+CI_STAMP = lazy(
+    r"^(?:[^\t\n]{1,200}\t[^\t\n]{0,200}\t)?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z ?", re.M
+)
+"""`2024-05-01T12:34:56.1234567Z ` before a line, after `job<TAB>step<TAB>` in `gh run view --log`."""
 
 
 def clean_output(text: str) -> str:
-    """Strip ANSI escapes, drop overwritten progress lines, normalise line endings."""
+    """Strip ANSI escapes, drop overwritten progress lines, normalise line endings, and take off
+    the timestamp a CI log puts before every line."""
     text = ANSI.sub("", text)
     text = text.replace("\r\n", "\n")
-    return _drop_overwritten(text) if "\r" in text else text
+    text = _drop_overwritten(text) if "\r" in text else text
+    return CI_STAMP.sub("", text) if _ci_stamped(text) else text
+
+
+def _ci_stamped(text: str) -> bool:
+    """Most of the first lines start with a CI log's timestamp (GitHub Actions' raw log,
+    `gh run view --log` with its job and step columns)."""
+    if "Z " not in text[:4_000]:
+        return False
+    head = [line for line in text[:4_000].split("\n")[:20] if line.strip()]
+    stamped = sum(1 for line in head if CI_STAMP.match(line))
+    return stamped >= 2 and stamped * 2 >= len(head)
 
 
 def _drop_overwritten(text: str) -> str:
