@@ -4,7 +4,8 @@
   in what it shows are somebody else's. Only its own failure (`cat: x: No such file or directory`,
   `cd: nowhere: ...`) is reported, and only when the host reported the command as failed.
 - A command that succeeded, with an exit status nothing masks, is healthy: a passing test run that
-  prints "error", a script that logs a handled traceback. Its findings are kept at `low`. When a
+  prints "error", a script that logs a handled traceback. Its findings are kept at `low`, but for
+  the warnings that mean a bug the program carried on past (a coroutine never awaited). When a
   pipe, `||` or `;` hides the main program's status (`pytest | tail`), the output is the evidence,
   and findings keep their severity.
 """
@@ -32,11 +33,12 @@ def success_is_trusted(obs: Observation) -> bool:
 
 
 def cap_on_success(obs: Observation, findings: list[Finding]) -> list[Finding]:
-    """After a trusted success nothing is above `low`; the severity it had is kept in details."""
+    """After a trusted success nothing is above `low` (the severity it had is kept in details),
+    but a warning that means a bug the program carried on past (a coroutine never awaited)."""
     if not success_is_trusted(obs):
         return findings
     for finding in findings:
-        if finding.severity != "low":
+        if finding.severity != "low" and not finding.details.get("warns_of_bug"):
             finding.details.setdefault("severity_before", finding.severity)
             finding.severity = "low"
     return findings

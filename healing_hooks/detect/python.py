@@ -256,6 +256,7 @@ def _warning_findings(
         details = {
             **meaning.details,
             "kind": meaning.kind,
+            "warns_of_bug": True,  # the program carried on: a success does not make it harmless
             "evidence": evidence,
             "offset": match.start(),
             "spans": [[match.start(), match.end()]],
