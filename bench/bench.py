@@ -6,7 +6,8 @@ is started with `sys.executable`, and every latency is also shown as a ratio to
 with the hook runs of the same rounds (so machine noise hits both sides alike).
 
 Sections: hook latency (success with nothing to say, failure with a known pattern and a memory
-update, failure whose fix needs the project index), what the success path imports, detection
+update, failure whose fix needs the project index), their instruction counts (valgrind callgrind,
+when installed: the same whatever the machine's load), what the success path imports, detection
 throughput on 1 MB and 10 MB outputs, 32 concurrent hooks on one memory, memory-file sizes after
 many events, and (with --filelock-versions) the import cost of filelock releases.
 """
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import statistics
@@ -227,6 +229,37 @@ def print_latency(cases: dict[str, Case], checks: dict[str, str], has_index: boo
         print(f"\n(c) cold: {checks['index-cold']}")
 
 
+# -- instructions (callgrind: the same count however busy the machine is) ------------------------
+
+
+def instructions(cases: dict[str, Case]) -> dict[str, int] | None:
+    """Instructions each case executes, counted by valgrind's callgrind; None without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    counts = {}
+    for name, case in cases.items():
+        argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *case.argv]
+        done = subprocess.run(
+            argv, input=case.stdin, capture_output=True, env=case.env, cwd=case.cwd, check=False
+        )
+        found = re.search(rb"Collected : (\d+)", done.stderr)
+        if found is None:
+            return None
+        counts[name] = int(found.group(1))
+    return counts
+
+
+def print_instructions(counts: dict[str, int]) -> None:
+    print("\n## Instructions (valgrind callgrind, one run each: independent of machine load)\n")
+    print("| case | instructions | ratio | limit / aim |")
+    print("|---|---:|---:|---|")
+    base = counts["baseline"]
+    for name, count in counts.items():
+        target = TARGETS["success" if name == "success" else "failure"] if name != "baseline" else None
+        goal = f"<= {target[0]:g}x / {target[1]:g}x" if target else "1x"
+        print(f"| {name} | {count / 1e6:.0f} M | {count / base:.2f}x | {goal} |")
+
+
 # -- what the success path imports ---------------------------------------------------------------
 
 
@@ -262,7 +295,7 @@ NOISE = [
     "collected {n} items",
     "  Downloading requests-2.{n}.0-py3-none-any.whl (62 kB)",
     "[{n}/900] Building CXX object src/CMakeFiles/core.dir/part_{n}.cpp.o",
-    "DEBUG urllib3.connectionpool: https://api.example.com:443 \"GET /v1/items/{n} HTTP/1.1\" 200 {p}",
+    'DEBUG urllib3.connectionpool: https://api.example.com:443 "GET /v1/items/{n} HTTP/1.1" 200 {p}',
 ]
 ERRORS = [
     MISSING_MODULE.format(root="/srv/app"),
@@ -360,10 +393,7 @@ def contention(hooks: int, scratch: Path) -> dict[str, Any]:
         for n in range(hooks)
     ]
     started = time.perf_counter()
-    children = [
-        (_start(hook_argv(), env), time.perf_counter())
-        for _ in stdins
-    ]
+    children = [(_start(hook_argv(), env), time.perf_counter()) for _ in stdins]
     for (child, _), data in zip(children, stdins, strict=True):
         assert child.stdin is not None
         child.stdin.write(data)
@@ -529,8 +559,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-modules", type=int, default=300, help="filler modules in case (c)")
     parser.add_argument("--quick", action="store_true", help="fewer rounds and events (a smoke run)")
     parser.add_argument("--filelock-versions", default="", help="comma-separated releases to time")
-    parser.add_argument("--skip", default="", help="comma-separated sections to skip: latency,throughput,"
-                        "contention,memory")
+    parser.add_argument(
+        "--skip",
+        default="",
+        help="comma-separated sections to skip: latency,instructions,throughput,contention,memory",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.events = min(args.rounds, 8), min(args.events, 5_000)
@@ -543,6 +576,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "latency" not in skip:
             cases, checks = latency(args.rounds, args.index_modules, scratch / "latency")
             print_latency(cases, checks, has_index)
+            counts = instructions(cases) if "instructions" not in skip else None
+            if counts:
+                print_instructions(counts)
             print(f"\nSuccess path imports: {success_imports(cases['success'])}")
         if "throughput" not in skip:
             print_throughput(max(3, args.rounds // 6))

@@ -50,8 +50,8 @@ def test_truncated_failure_keeps_head_tail_and_counts_the_cut() -> None:
 
 def test_unknown_fields_are_accepted() -> None:
     payload = payloads.success("ls", "a\nb\n", ROOT, prompt_id="p-1", effort={"level": "high"})
-    payload["tool_response"]["returnCodeInterpretation"] = "No matches found"  # type: ignore[index]
-    payload["tool_input"]["run_in_background"] = False  # type: ignore[index]
+    payload["tool_response"]["returnCodeInterpretation"] = "No matches found"
+    payload["tool_input"]["run_in_background"] = False
     obs = observe(payload)
     assert obs.output == "a\nb\n"
     assert obs.tool_input["run_in_background"] is False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,7 @@ SAFE = {
 }
 
 
-def write_patterns(project: Path, *entries: dict[str, object]) -> None:
+def write_patterns(project: Path, *entries: Mapping[str, object]) -> None:
     memory = project / ".claude-flow" / "memory"
     memory.mkdir(parents=True, exist_ok=True)
     (memory / "error-patterns.json").write_text(json.dumps({"patterns": list(entries)}))

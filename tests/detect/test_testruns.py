@@ -50,7 +50,7 @@ def test_counts_are_exact_in_every_style(variant: str, recorded: dict[str, Recor
     result = summary(recorded[f"mixed-{variant}"])
     counts = {key: result.get(key, 0) for key in pyruns.MIXED_COUNTS}
     assert counts == pyruns.MIXED_COUNTS
-    assert set(result["failed_tests"]) == set(pyruns.MIXED_EXPECTED)  # type: ignore[arg-type]
+    assert set(result["failed_tests"]) == set(pyruns.MIXED_EXPECTED)  # type: ignore[call-overload]
     assert result["outcome"] == "failed"
     assert result["runner"] == "pytest"
 
@@ -114,7 +114,7 @@ def test_unittest(tmp_path: Path) -> None:
     assert {k: result[k] for k in ("passed", "failed", "errors", "skipped", "outcome")} == {
         "passed": 1, "failed": 1, "errors": 1, "skipped": 1, "outcome": "failed",
     }  # fmt: skip
-    assert set(result["failed_tests"]) == {"calc.test_calc.TestCalc.test_add",  # type: ignore[arg-type]
+    assert set(result["failed_tests"]) == {"calc.test_calc.TestCalc.test_add",  # type: ignore[call-overload]
                                            "calc.test_calc.TestCalc.test_lookup"}  # fmt: skip
 
 

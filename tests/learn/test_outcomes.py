@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from healing_hooks.learn.outcomes import count_learned_outcomes, review_items
 from tests.learn.session import cli, edit, memory, run_and_send
@@ -47,7 +48,7 @@ def test_review_items_filter_failed_outcomes_by_pattern() -> None:
 
 def test_an_applied_learned_fix_that_succeeded_heals_once_more() -> None:
     fix = {"search": "EURO", "replace": "EUR", "file": "c.ini", "files": ["c.ini"], "successes": 1}
-    entry = {"id": "learned-x", "learned_fixes": [fix], "auto_fix": {**fix, "learned": True}}
+    entry: dict[str, Any] = {"id": "learned-x", "learned_fixes": [fix], "auto_fix": {**fix, "learned": True}}
     document = {"patterns": [entry]}
     events = [
         {"outcome": "succeeded", "applied": True, "source": "learned:learned-x"},

@@ -104,7 +104,8 @@ def memory(root: Path) -> Path:
 
 def fix_stats(root: Path, pattern_id: str) -> dict[str, int]:
     patterns = json.loads((memory(root) / "error-patterns.json").read_text())["patterns"]
-    return next(p for p in patterns if p["id"] == pattern_id).get("fix_stats", {})
+    stats: dict[str, int] = next(p for p in patterns if p["id"] == pattern_id).get("fix_stats", {})
+    return stats
 
 
 def test_the_hook_auto_applies_tells_exactly_what_changed_and_verifies(project: Path) -> None:
