@@ -10,7 +10,7 @@ from typing import Any
 
 from healing_hooks.data import read_data
 from healing_hooks.findings import Finding, Remedy
-from healing_hooks.lazyre import lazy
+from healing_hooks.lazyre import LazyRegex, lazy
 from healing_hooks.records import dataclass
 
 TRIGGER_WINDOW = 50_000
@@ -23,7 +23,7 @@ PLACEHOLDER = lazy(r"\{(\w+)\}")
 @dataclass(frozen=True)
 class Playbook:
     name: str
-    trigger: re.Pattern[str] | None
+    trigger: LazyRegex | None
     severity: str
     steps: tuple[dict[str, str], ...]
     success_indicators: tuple[str, ...]
@@ -34,8 +34,10 @@ def load_playbooks(data: Mapping[str, Any]) -> tuple[dict[str, Playbook], list[s
     playbooks: dict[str, Playbook] = {}
     skipped: list[str] = []
     for name, entry in (data.get("playbooks") or {}).items():
+        trigger = lazy(entry["trigger"], re.MULTILINE) if entry.get("trigger") else None
         try:
-            trigger = re.compile(entry["trigger"], re.MULTILINE) if entry.get("trigger") else None
+            if trigger is not None and trigger.pattern not in _shipped_triggers():
+                trigger.compiled  # noqa: B018 - a project's own trigger is checked now, not when first matched
         except re.error as exc:
             skipped.append(f"playbook {name!r} skipped: bad trigger ({exc})")
             continue
@@ -47,6 +49,15 @@ def load_playbooks(data: Mapping[str, Any]) -> tuple[dict[str, Playbook], list[s
             success_indicators=tuple(entry.get("success_indicators", [])),
         )
     return playbooks, skipped
+
+
+@cache
+def _shipped_triggers() -> frozenset[str]:
+    """The shipped playbooks' triggers: known to compile, so compiled only when first matched."""
+    entries = json.loads(read_data("playbooks.json")).get("playbooks", {}).values()
+    return frozenset(
+        e["trigger"] for e in entries if isinstance(e, dict) and isinstance(e.get("trigger"), str)
+    )
 
 
 @cache

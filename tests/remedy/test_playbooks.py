@@ -9,7 +9,7 @@ from pathlib import Path
 from healing_hooks.data import read_data
 from healing_hooks.feedback import render_context
 from healing_hooks.findings import Finding
-from healing_hooks.remedy.playbooks import shipped_playbooks, steps_remedy
+from healing_hooks.remedy.playbooks import load_playbooks, match_playbook, shipped_playbooks, steps_remedy
 from tests.remedy.healing import plan, run, write_json
 
 
@@ -94,3 +94,23 @@ def test_a_chained_exception_is_matched_on_its_own_line_not_its_causes(tmp_path:
     assert (finding.category, str(finding.location)) == ("key", "job.py:8")
     assert "TimeoutExpired" in finding.message  # the chain is still told
     assert finding.playbook != "command-timeout"
+
+
+def test_a_bad_trigger_in_the_project_file_is_named_and_the_others_still_match() -> None:
+    data = json.loads(read_data("playbooks.json"))
+    data["playbooks"]["broken"] = {"trigger": "(unclosed", "steps": []}
+    data["playbooks"]["mine"] = {
+        "trigger": "^MyAppError: ",
+        "steps": [{"action": "read", "description": "x"}],
+    }
+    playbooks, skipped = load_playbooks(data)
+    assert skipped == [
+        "playbook 'broken' skipped: bad trigger (missing ), unterminated subpattern at position 0)"
+    ]
+    assert set(playbooks) == set(data["playbooks"]) - {"broken"}
+    finding = Finding(category="runtime", severity="high", tool="python", message="MyAppError: no config")
+    matched = match_playbook(finding, "MyAppError: no config\n", playbooks)
+    assert matched is not None and matched.name == "mine"
+    shipped = shipped_playbooks()
+    assert all(playbooks[name].trigger.pattern == shipped[name].trigger.pattern  # type: ignore[union-attr]
+               for name in shipped if shipped[name].trigger is not None)  # fmt: skip
