@@ -242,8 +242,8 @@ def test_the_whole_hook_answers_0_or_1_never_2(payload: dict[str, Any], output: 
 
 @settings(max_examples=300, deadline=5_000)
 @given(
-    literals=st.lists(st.text("abcr: \n", min_size=1, max_size=8), max_size=30),
-    text=st.text("abcr: \n", max_size=400),
+    literals=st.lists(st.text("abcr: \t\u00a0\n", min_size=1, max_size=8), max_size=30),
+    text=st.text("abcr: \t\u00a0\n", max_size=400),
     cap=st.sampled_from([1, 3, 2_000]),
 )
 def test_literal_index_finds_exactly_the_literals_present(literals: list[str], text: str, cap: int) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from healing_hooks.data import read_data
 from healing_hooks.detect.builtins import load_builtins
 from healing_hooks.detect.factcache import FactCache, cache_path
-from healing_hooks.detect.prefilter import LiteralIndex
+from healing_hooks.detect.prefilter import LiteralIndex, literal_index
 from healing_hooks.detect.regexcheck import RegexFacts
 from healing_hooks.detect.timelimit import Overtime, time_limit
 from healing_hooks.findings import SEVERITY_RANK, Finding, Severity
@@ -119,7 +119,7 @@ class PatternLibrary:
         """The pre-filter of this library's case-sensitive literals (rebuilt if the set changed)."""
         literals = frozenset(p.facts.literal for p in self.patterns if not p.facts.ignore_case)
         if self._index is None or self._index[0] != literals:
-            self._index = (literals, LiteralIndex(literals - {""}))
+            self._index = (literals, literal_index(literals - {""}))
         return self._index[1]
 
     def _run(self, pattern: Pattern, scan: _Scan) -> list[re.Match[str]]:
