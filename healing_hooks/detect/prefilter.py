@@ -36,6 +36,8 @@ class LiteralIndex:
         self.families = _cover(covers)
         covered = {literal for family in self.families.values() for literal in family}
         self.alone = [literal for literal in distinct if literal not in covered]
+        self.one_word = frozenset(literal for literal in covered if literal.split() == [literal])
+        """Literals without blanks: each is in the output exactly when it is in one of its words."""
 
     def present(self, text: str) -> set[str]:
         """The literals that occur in `text`."""
@@ -45,7 +47,9 @@ class LiteralIndex:
             if key not in words:
                 continue
             lines = lines_holding(text, key) if len(family) > 1 else None
-            found.update(literal for literal in family if literal in (text if lines is None else lines))
+            for literal in family:
+                if literal in (lines if lines is not None else words if literal in self.one_word else text):
+                    found.add(literal)
         return found
 
 
