@@ -24,6 +24,16 @@ def temp_beside(path: str) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no unused temporary name", path)
 
 
+def existing_mode(path: str) -> int:
+    """Keep an existing file's permissions; a new file gets the usual rw-r--r-- less the umask."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def replace_with_text(path: str, text: str, mode: int | None = None) -> None:
     """Make `text` the content of `path` (UTF-8) at once: readers see the old file or the new one."""
     replace_with_bytes(path, text.encode("utf-8"), mode)

@@ -270,7 +270,8 @@ def seed_entries() -> list[dict[str, Any]]:
 
 def build_library(project_entries: Iterable[dict[str, Any]] = ()) -> PatternLibrary:
     """Merge: a project entry with a built-in's id refines it, unless it only carries stats."""
-    merged: dict[str, dict[str, Any]] = {e["id"]: dict(e) for e in builtin_entries()}
+    shipped_entries, shipped_facts = _builtins(_cache_folder())
+    merged: dict[str, dict[str, Any]] = {e["id"]: dict(e) for e in shipped_entries}
     for entry in project_entries:
         pattern_id = entry.get("id")
         if not isinstance(pattern_id, str):
@@ -278,9 +279,9 @@ def build_library(project_entries: Iterable[dict[str, Any]] = ()) -> PatternLibr
         if entry.get("source") == "builtin" and pattern_id in merged:
             continue  # a stats record of a built-in: the shipped definition stays current
         merged[pattern_id] = {**merged.get(pattern_id, {}), **entry}
-    shipped = {e["id"]: e.get("error_regex") for e in builtin_entries()}
+    shipped = {e["id"]: e.get("error_regex") for e in shipped_entries}
     facts = fact_cache()
-    facts.facts.update(_builtins(_cache_folder())[1])  # the snapshot's: the file is read only for others
+    facts.facts.update(shipped_facts)  # the snapshot's: the facts file is read only for others
     library = PatternLibrary([])
     for entry in merged.values():
         regex = entry.get("error_regex")

@@ -12,11 +12,11 @@ import difflib
 import json
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from healing_hooks.atomic import existing_mode, replace_with_text
 from healing_hooks.errors import HookError
 from healing_hooks.install.entries import REGISTRATIONS, TIMEOUT_SECONDS, handler, is_our_command
 from healing_hooks.install.jsonedit import update
@@ -214,8 +214,8 @@ def write_settings(settings: SettingsFile, new_text: str) -> Path | None:
     if settings.exists:
         backup = _backup_name(target)
         backup.write_text(settings.text or "", encoding="utf-8")
-        os.chmod(backup, _mode(target))
-    _atomic_write(target, new_text)
+        os.chmod(backup, existing_mode(str(target)))
+    replace_with_text(str(target), new_text, existing_mode(str(target)))
     return backup
 
 
@@ -227,27 +227,3 @@ def _backup_name(target: Path) -> Path:
         counter += 1
         candidate = target.with_name(f"{target.name}.bak-{stamp}-{counter}")
     return candidate
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        os.chmod(temp, _mode(target))
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-
-
-def _mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from healing_hooks.atomic import replace_with_text
+from healing_hooks.atomic import existing_mode, replace_with_text
 from healing_hooks.config import Config
 from healing_hooks.memory import bounds, jsontext
 from healing_hooks.memory.appendlog import append_lines
@@ -252,7 +252,7 @@ class MemoryStore:
         path = self.path(name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         text = jsontext.dumps(data, clean=redact_entry)  # one redacted record a line
-        replace_with_text(path, text, _mode_of(path))
+        replace_with_text(path, text, existing_mode(path))
         mark_valid(path)  # our own write of checked data: the next reader need not import jsonschema
 
     def _bounded(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
@@ -384,16 +384,6 @@ def _default_playbooks() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(text)
     data.pop("$comment", None)
     return data
-
-
-def _mode_of(path: str) -> int:
-    """Keep an existing file's permissions; a new file gets the usual rw-r--r-- less the umask."""
-    try:
-        return os.stat(path).st_mode & 0o777
-    except OSError:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        return 0o666 & ~mask
 
 
 def _remove_quietly(path: str) -> None:

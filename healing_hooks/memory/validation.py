@@ -11,6 +11,8 @@ import os
 from functools import cache
 from typing import Any
 
+from healing_hooks.atomic import replace_with_text
+
 STAMP_NAME = ".validated.json"
 
 
@@ -72,14 +74,7 @@ def _remember(path: str, stamp: list[int]) -> None:
     """Record a validated stamp; a lost race only costs a later re-validation."""
     stamps = _stamps(path)
     stamps[os.path.basename(path)] = stamp
-    target = _stamp_path(path)
-    temp = f"{target}.{os.getpid()}.tmp"
     try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(stamps, handle)
-        os.replace(temp, target)
+        replace_with_text(_stamp_path(path), json.dumps(stamps))
     except OSError:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        pass

@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from healing_hooks.atomic import replace_with_text
 from healing_hooks.findings import Finding, Remedy
 from healing_hooks.records import dataclass
 
@@ -111,11 +113,7 @@ def apply_edit(remedy: Remedy, project_root: str) -> Applied:
     start = _unique_position(text, remedy.search, remedy.line)
     new_text = text[:start] + remedy.replace + text[start + len(remedy.search) :]
     backup = _backup(project_root, path)
-    temp = f"{path}.healing-hooks.tmp"
-    with open(temp, "w", encoding="utf-8", newline="") as handle:
-        handle.write(new_text)
-    shutil.copymode(path, temp)
-    os.replace(temp, path)
+    replace_with_text(path, new_text, stat.S_IMODE(os.stat(path).st_mode))  # newlines as they were
     return Applied(
         os.path.relpath(path, os.path.realpath(project_root)).replace(os.sep, "/"),
         backup,

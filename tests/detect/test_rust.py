@@ -95,21 +95,7 @@ def test_corpus_case(case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_use_after_move_with_clone_suggestion(cargo: Any) -> None:
-    run = cargo(
-        {
-            "src/main.rs": src("""
-        fn count(names: Vec<String>) -> usize {
-            names.len()
-        }
-
-        fn main() {
-            let names = vec![String::from("bolt")];
-            let n = count(names);
-            println!("{n} {}", names[0]);
-        }
-    """)
-        }
-    )
+    run = cargo(USE_AFTER_MOVE)
     [error] = findings_of(run)
     assert (error.category, error.severity, error.details["code"]) == ("rust", "high", "E0382")
     assert place(error) == "src/main.rs:8:24"
